@@ -1,0 +1,34 @@
+"""Navigation by role: the links the base layout shows to the signed-in user."""
+
+from django.urls import NoReverseMatch, reverse
+
+from sites.access import access_for
+from sites.models import Role
+
+# (label, url name, roles that see it); admins see every link.
+LINKS = [
+    ("My day", "patrols:my_day", {Role.OFFICER}),
+    ("Rota", "patrols:rota", {Role.INSPECTOR}),
+    ("Generation runs", "patrols:runs", {Role.INSPECTOR}),
+    ("Rules", "calendar_rules:rule_list", {Role.INSPECTOR}),
+    ("Calendar", "calendar_rules:calendar", {Role.INSPECTOR}),
+    ("Joint patrols", "patrols:joint", {Role.CST_COORDINATOR}),
+    ("Sites", "sites:site_list", {Role.INSPECTOR}),
+    ("Volunteers", "people:volunteer_list", {Role.CST_COORDINATOR}),
+]
+
+
+def navigation(request):
+    access = access_for(getattr(request, "user", None))
+    if access.user_id is None:
+        return {"nav_links": []}
+    links = []
+    for label, url_name, roles in LINKS:
+        if not (access.is_admin or access.has_role(*roles)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # a page that a later part of the product provides
+            continue
+        links.append({"label": label, "url": url, "active": request.path.startswith(url)})
+    return {"nav_links": links, "access": access}

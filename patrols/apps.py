@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PatrolsConfig(AppConfig):
+    name = "patrols"
+    verbose_name = "Patrols and the rota"

@@ -1,0 +1,75 @@
+"""Demo people: users for each role, officers and PCSOs, and CST volunteers (all fictional)."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+
+from sites.models import Area, Role
+from sites.services import membership_grant
+
+from .models import Officer, Rank, Volunteer
+
+# username, first, last, role, area ("demo" or "second"), (collar, rank, team) or None
+DEMO_USERS = [
+    ("inspector", "Miriam", "Okafor", Role.INSPECTOR, "demo", ("I4021", Rank.INSP, "Hertsmere SNT")),
+    ("sergeant", "Daniel", "Ashworth", Role.INSPECTOR, "demo", ("S1187", Rank.SGT, "Hertsmere SNT")),
+    ("officer", "Priya", "Lindqvist", Role.OFFICER, "demo", ("PC2231", Rank.PC, "Team A")),
+    ("pc.hale", "Tom", "Hale", Role.OFFICER, "demo", ("PC2456", Rank.PC, "Team A")),
+    ("pc.mensah", "Kwame", "Mensah", Role.OFFICER, "demo", ("PC2519", Rank.PC, "Team B")),
+    ("pc.roberts", "Ffion", "Roberts", Role.OFFICER, "demo", ("PC2602", Rank.PC, "Team B")),
+    ("pcso.levi", "Noa", "Levi", Role.OFFICER, "demo", ("PCSO7714", Rank.PCSO, "SNT")),
+    ("pcso.byrne", "Aidan", "Byrne", Role.OFFICER, "demo", ("PCSO7738", Rank.PCSO, "SNT")),
+    ("pcso.sharma", "Anika", "Sharma", Role.OFFICER, "demo", ("PCSO7790", Rank.PCSO, "SNT")),
+    ("coordinator", "Rachel", "Feldman", Role.CST_COORDINATOR, "demo", None),
+    ("inspector2", "Gareth", "Pryce", Role.INSPECTOR, "second", ("I4107", Rank.INSP, "Colne Vale SNT")),
+    ("officer2", "Leah", "Marsh", Role.OFFICER, "second", ("PC3301", Rank.PC, "Colne Vale SNT")),
+]
+
+DEMO_VOLUNTEER_NAMES = [
+    "Ari Cohen", "Ben Adler", "Dina Katz", "Eli Brandt", "Gila Stern", "Hillel Moss", "Ilana Roth",
+    "Josh Kaplan", "Keren Gold", "Levi Marks", "Maya Shore", "Nathan Pearl", "Orly Hart",
+    "Sam Weiss", "Tamar Lowe",
+]
+
+
+def seed_people(*, demo_area: Area, second_area: Area, password: str, today: date) -> list[tuple[str, str]]:
+    """Create or refresh demo users, officers and volunteers. Returns (username, role) rows."""
+    User = get_user_model()
+    areas = {"demo": demo_area, "second": second_area}
+    logins = []
+    for username, first, last, role, area_key, officer in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        membership_grant(user=user, area=areas[area_key], role=role)
+        if officer:
+            collar, rank, team = officer
+            Officer.objects.update_or_create(user=user, defaults={"collar_number": collar, "rank": rank, "team": team})
+        logins.append((username, f"{role} — {areas[area_key].name}"))
+
+    admin, created = User.objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"}
+    )
+    if created:
+        admin.set_password(password)
+        admin.save(update_fields=["password"])
+    logins.append(("admin", "administrator — all areas"))
+
+    for number, name in enumerate(DEMO_VOLUNTEER_NAMES, start=1):
+        # A few cards expired or about to expire, so the coordinator's flags show.
+        expiry = today + timedelta(days={3: -10, 7: 12, 11: 25}.get(number, 200 + number * 20))
+        Volunteer.objects.update_or_create(
+            area=demo_area,
+            call_sign=f"HS-{number:02d}",
+            defaults={
+                "name": name,
+                "phone": f"07700 900{number:03d}",  # Ofcom's drama range: never a real number
+                "email": f"{name.split()[0].lower()}@example.org",
+                "card_expires": expiry,
+                "active": True,
+            },
+        )
+    return logins

@@ -1,0 +1,19 @@
+from django import forms
+
+from .models import Volunteer
+
+
+class VolunteerForm(forms.ModelForm):
+    class Meta:
+        model = Volunteer
+        fields = ["area", "call_sign", "name", "phone", "email", "card_expires"]
+        widgets = {"card_expires": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        if areas.count() == 1 and not self.instance.pk:
+            self.fields["area"].initial = areas.first()
+
+    def clean_call_sign(self):
+        return self.cleaned_data["call_sign"].strip().upper()

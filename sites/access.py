@@ -1,0 +1,76 @@
+"""The one scoping helper: which areas a user holds which role in, and querysets cut to them.
+
+Every page and API view asks this module what a user may see. Default deny: an anonymous user,
+or a user with no membership, holds no role anywhere and every scoped queryset is empty.
+Objects outside the scope are simply not in the queryset, so a lookup of one gives 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from .models import Membership, Role
+
+ALL_ROLES = tuple(Role.values)
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int | None
+    is_admin: bool = False
+    # role name -> ids of the areas where the user holds it
+    roles: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def area_ids(self, *roles: str) -> frozenset[int]:
+        wanted = roles or ALL_ROLES
+        ids: set[int] = set()
+        for role in wanted:
+            ids |= self.roles.get(role, frozenset())
+        return frozenset(ids)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_admin or bool(self.area_ids(*roles))
+
+    def holds(self, role: str, area_id: int) -> bool:
+        return self.is_admin or area_id in self.roles.get(role, frozenset())
+
+    def scope(self, queryset: QuerySet, *roles: str, area_field: str = "area") -> QuerySet:
+        """Restrict `queryset` to rows whose area is one where the user holds any of `roles`."""
+        if self.is_admin:
+            return queryset
+        area_ids = self.area_ids(*roles)
+        if not area_ids:
+            return queryset.none()
+        return queryset.filter(**{f"{area_field}__in": area_ids})
+
+    @property
+    def primary_role(self) -> str | None:
+        """The role whose start page the home page opens (the most senior one held)."""
+        for role in (Role.INSPECTOR, Role.CST_COORDINATOR, Role.OFFICER):
+            if self.roles.get(role):
+                return role
+        return None
+
+
+ANONYMOUS = Access(user_id=None)
+
+
+def access_for(user) -> Access:
+    """The user's access, computed once per user object (one query) and cached on it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_shomer_access", None)
+    if cached is not None:
+        return cached
+    roles: dict[str, set[int]] = {}
+    for role, area_id in Membership.objects.filter(user=user).values_list("group__name", "area_id"):
+        roles.setdefault(role, set()).add(area_id)
+    access = Access(
+        user_id=user.pk,
+        is_admin=user.is_superuser,
+        roles={role: frozenset(ids) for role, ids in roles.items()},
+    )
+    user._shomer_access = access
+    return access

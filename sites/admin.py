@@ -1,0 +1,29 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Area, Membership, Site
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "timezone"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Site)
+class SiteAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "area", "kind", "postcode", "risk_tier", "active"]
+    list_filter = ["area", "kind", "active", "risk_tier"]
+    search_fields = ["name", "address", "postcode"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Sites are deactivated, never deleted: patrols and history refer to them.
+        return False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "group", "area"]
+    list_filter = ["group", "area"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    name = "sites"
+    # django.contrib.sites already owns the label "sites".
+    label = "protected_sites"
+    verbose_name = "Areas and protected sites"

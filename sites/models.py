@@ -1,0 +1,145 @@
+"""Areas, the protected sites in them, and who holds which role in which area.
+
+Area membership lives here, beside the areas, so that every app can scope its queries by it
+without importing upwards (see sites/access.py).
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+# The formats of the UK postcode (outward code, space optional, inward code), incl. GIR 0AA.
+UK_POSTCODE = re.compile(
+    r"^(GIR ?0AA|[A-PR-UWYZ](\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})$"
+)
+
+
+def validate_uk_postcode(value: str) -> None:
+    if not UK_POSTCODE.match(value.strip().upper()):
+        raise ValidationError("Enter a UK postcode, like WD6 1AA.", code="postcode")
+
+
+def normalise_postcode(value: str) -> str:
+    compact = value.replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def validate_timezone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not an IANA time zone.", code="timezone") from None
+
+
+latitude_validators = [MinValueValidator(-90), MaxValueValidator(90)]
+longitude_validators = [MinValueValidator(-180), MaxValueValidator(180)]
+
+
+class Area(models.Model):
+    """A policing area (e.g. a district): the unit of scoping, scheduling and locking."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    # The point whose sunset and nightfall time the area's sunset-anchored patrols.
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, validators=latitude_validators)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, validators=longitude_validators)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteKind(models.TextChoices):
+    SYNAGOGUE = "synagogue", "Synagogue"
+    SCHOOL = "school", "School"
+    NURSERY = "nursery", "Nursery"
+    COMMUNITY_CENTRE = "community_centre", "Community centre"
+    OTHER = "other", "Other"
+
+
+class RiskTier(models.IntegerChoices):
+    HIGH = 1, "High"
+    ELEVATED = 2, "Elevated"
+    STANDARD = 3, "Standard"
+
+
+class Site(models.Model):
+    """A protected community site. Never deleted once it has history; deactivated instead."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=SiteKind.choices)
+    address = models.CharField(max_length=250)
+    postcode = models.CharField(max_length=8, validators=[validate_uk_postcode])
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, validators=latitude_validators)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, validators=longitude_validators)
+    risk_tier = models.PositiveSmallIntegerField(choices=RiskTier.choices, default=RiskTier.STANDARD)
+    active = models.BooleanField(default=True)
+    officer_notes = models.TextField(
+        blank=True, help_text="Access, contacts and hazards an officer should know on arrival."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="site_name_unique_in_area"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90), name="site_latitude_in_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180), name="site_longitude_in_range"
+            ),
+        ]
+        # The site list of an area, filtered by kind and active.
+        indexes = [models.Index(fields=["area", "kind", "active"], name="site_area_kind_active")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.postcode:
+            self.postcode = normalise_postcode(self.postcode)
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups of these names, held per area through Membership."""
+
+    INSPECTOR = "inspector", "Inspector"
+    OFFICER = "officer", "Officer"
+    CST_COORDINATOR = "cst_coordinator", "CST coordinator"
+
+
+class Membership(models.Model):
+    """A user holds a role (a group) in an area. Outside their areas a user sees nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        related_name="area_memberships",
+        limit_choices_to={"name__in": Role.values},
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "area", "group"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.group.name} in {self.area}"
+
+    @property
+    def role(self) -> str:
+        return self.group.name
