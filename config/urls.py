@@ -12,6 +12,8 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("sites.api.urls")),
     path("", include("people.api.urls")),
+    path("", include("calendar_rules.api.urls")),
+    path("", include("patrols.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +25,8 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("sites/", include("sites.urls")),
     path("people/", include("people.urls")),
+    path("rules/", include("calendar_rules.urls")),
+    path("rota/", include("patrols.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]
