@@ -1,0 +1,45 @@
+from django.urls import reverse
+
+from config.tests.access import Row, outcomes
+
+
+def _site(w):
+    return w.objects["site_a"].pk
+
+
+def _site_payload(w):
+    return {
+        "area": w.area_a.slug,
+        "name": "New Matrix Site",
+        "kind": "school",
+        "address": "2 Example Road",
+        "postcode": "WD6 2BB",
+        "latitude": "51.6500",
+        "longitude": "-0.2700",
+    }
+
+
+ROWS = [
+    # Pages
+    Row("site list page", "sites:site_list", "GET", lambda w: reverse("sites:site_list"),
+        outcomes(302, 403, 403, 200, 200, 200)),
+    Row("site create page", "sites:site_create", "GET", lambda w: reverse("sites:site_create"),
+        outcomes(302, 403, 403, 200, 200, 200)),
+    Row("site edit page (area A)", "sites:site_edit", "GET", lambda w: reverse("sites:site_edit", args=[_site(w)]),
+        outcomes(302, 403, 403, 200, 404, 200)),
+    Row("site deactivate (area A)", "sites:site_active", "POST", lambda w: reverse("sites:site_active", args=[_site(w)]),
+        outcomes(302, 403, 403, 302, 404, 302), data=lambda w: {"active": "0"}),
+    # API
+    Row("api areas list", "area-list", "GET", lambda w: reverse("area-list"), outcomes(401, 200, 200, 200, 200, 200)),
+    Row("api area A detail", "area-detail", "GET", lambda w: reverse("area-detail", args=[w.area_a.slug]),
+        outcomes(401, 200, 200, 200, 404, 200)),
+    Row("api sites list", "site-list", "GET", lambda w: reverse("site-list"), outcomes(401, 403, 403, 200, 200, 200)),
+    Row("api site create in area A", "site-list", "POST", lambda w: reverse("site-list"),
+        outcomes(401, 403, 403, 201, 400, 201), data=_site_payload, format="json"),
+    Row("api site A detail", "site-detail", "GET", lambda w: reverse("site-detail", args=[_site(w)]),
+        outcomes(401, 403, 403, 200, 404, 200)),
+    Row("api site A update", "site-detail", "PATCH", lambda w: reverse("site-detail", args=[_site(w)]),
+        outcomes(401, 403, 403, 200, 404, 200), data=lambda w: {"officer_notes": "Gate code changed"}, format="json"),
+    Row("api site A delete is not offered", "site-detail", "DELETE", lambda w: reverse("site-detail", args=[_site(w)]),
+        outcomes(401, 403, 403, 405, 405, 405)),
+]
