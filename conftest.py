@@ -45,7 +45,12 @@ def make_user(username: str, *, role: str | None = None, area: Area | None = Non
 
 
 def make_volunteer(area: Area, call_sign: str = "HS-01", **fields) -> Volunteer:
-    defaults = {"name": "Ari Cohen", "phone": "07700 900001", "email": "ari@example.org", "card_expires": date(2030, 1, 1)}
+    defaults = {
+        "name": "Ari Cohen",
+        "phone": "07700 900001",
+        "email": "ari@example.org",
+        "card_expires": date(2030, 1, 1),
+    }
     return Volunteer.objects.create(area=area, call_sign=call_sign, **{**defaults, **fields})
 
 

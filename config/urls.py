@@ -33,4 +33,3 @@ urlpatterns = [
 
 admin.site.site_header = "Shomer administration"
 admin.site.site_title = "Shomer"
-

@@ -26,9 +26,21 @@ DEMO_USERS = [
 ]
 
 DEMO_VOLUNTEER_NAMES = [
-    "Ari Cohen", "Ben Adler", "Dina Katz", "Eli Brandt", "Gila Stern", "Hillel Moss", "Ilana Roth",
-    "Josh Kaplan", "Keren Gold", "Levi Marks", "Maya Shore", "Nathan Pearl", "Orly Hart",
-    "Sam Weiss", "Tamar Lowe",
+    "Ari Cohen",
+    "Ben Adler",
+    "Dina Katz",
+    "Eli Brandt",
+    "Gila Stern",
+    "Hillel Moss",
+    "Ilana Roth",
+    "Josh Kaplan",
+    "Keren Gold",
+    "Levi Marks",
+    "Maya Shore",
+    "Nathan Pearl",
+    "Orly Hart",
+    "Sam Weiss",
+    "Tamar Lowe",
 ]
 
 

@@ -41,9 +41,7 @@ class Officer(models.Model):
     @property
     def areas(self):
         """The areas where this officer is rostered (their officer memberships)."""
-        return Area.objects.filter(
-            memberships__user_id=self.user_id, memberships__group__name=Role.OFFICER
-        ).distinct()
+        return Area.objects.filter(memberships__user_id=self.user_id, memberships__group__name=Role.OFFICER).distinct()
 
 
 class Volunteer(models.Model):
@@ -74,4 +72,3 @@ class Volunteer(models.Model):
         if self.card_expires <= today + timedelta(days=CARD_EXPIRY_WARNING_DAYS):
             return "expiring"
         return "valid"
-

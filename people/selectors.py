@@ -21,6 +21,4 @@ def officers_visible_to(access: Access) -> QuerySet[Officer]:
     area_ids = access.area_ids(Role.INSPECTOR, Role.CST_COORDINATOR)
     if not area_ids:
         return qs.none()
-    return qs.filter(
-        user__memberships__area_id__in=area_ids, user__memberships__group__name=Role.OFFICER
-    ).distinct()
+    return qs.filter(user__memberships__area_id__in=area_ids, user__memberships__group__name=Role.OFFICER).distinct()

@@ -7,7 +7,6 @@ from sites.history import save_with_history
 from .models import Volunteer
 
 
-
 @transaction.atomic
 def volunteer_create(*, by, **fields) -> Volunteer:
     volunteer = Volunteer(**fields)

@@ -15,7 +15,6 @@ from .forms import VolunteerForm
 from .selectors import volunteers_for_coordination
 
 
-
 class VolunteerListView(RoleRequiredMixin, ListView):
     roles = (Role.CST_COORDINATOR,)
     template_name = "people/volunteer_list.html"

@@ -3,9 +3,7 @@
 from django.db import transaction
 
 from .history import save_with_history
-
 from .models import Site
-
 
 
 @transaction.atomic

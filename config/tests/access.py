@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Row:
-    id: str                      # a readable test id, e.g. "site edit page GET"
-    route: str                   # the route name it covers, e.g. "sites:site_edit"
+    id: str  # a readable test id, e.g. "site edit page GET"
+    route: str  # the route name it covers, e.g. "sites:site_edit"
     method: str
-    url: Callable                # world -> url
-    expect: dict                 # persona -> status code
+    url: Callable  # world -> url
+    expect: dict  # persona -> status code
     data: Callable | None = None  # world -> request body
-    format: str | None = None     # "json" for the API; None sends a form, as a browser does
+    format: str | None = None  # "json" for the API; None sends a form, as a browser does
 
 
 def outcomes(anonymous, officer, coordinator, inspector_a, inspector_b, admin) -> dict:

@@ -26,6 +26,6 @@ class Command(BaseCommand):
             demo_area, second_area = seed_areas_and_sites()
             logins = seed_people(demo_area=demo_area, second_area=second_area, password=password, today=today)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {demo_area.name} and {second_area.name}."))
-        self.stdout.write("Logins (password for new users: %s):" % password)
+        self.stdout.write(f"Logins (password for new users: {password}):")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")
