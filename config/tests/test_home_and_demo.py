@@ -1,0 +1,71 @@
+"""Sign-in, each role's start page, and the demo data command."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from people.models import Officer, Volunteer
+from sites.models import Area, Membership, Site
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
+    response = client.get(reverse("sites:site_list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_signing_in_takes_an_inspector_to_their_start_page(world, client):
+    response = client.post(reverse("login"), {"username": "inspector_a", "password": "pw"}, follow=True)
+    assert response.redirect_chain[-1][0] != reverse("login")
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"].startswith(("/rota/", "/sites/"))
+
+
+def test_a_coordinator_lands_on_a_coordinator_page(world, client):
+    client.force_login(world.users["coordinator"])
+    response = client.get(reverse("home"), follow=True)
+    assert response.request["PATH_INFO"].startswith(("/rota/joint", "/people/volunteers"))
+
+
+def test_a_user_without_a_role_is_told_so(db, django_user_model, client):
+    client.force_login(django_user_model.objects.create_user("norole", password="pw"))
+    response = client.get(reverse("home"))
+    assert "no role in any area" in response.content.decode()
+
+
+def test_wrong_password_is_refused_with_a_message(world, client):
+    response = client.post(reverse("login"), {"username": "inspector_a", "password": "wrong"})
+    assert response.status_code == 200
+    assert "didn't match" in response.content.decode()
+
+
+def test_navigation_shows_each_role_its_own_links(world, client):
+    client.force_login(world.users["coordinator"])
+    page = client.get(reverse("people:volunteer_list")).content.decode()
+    assert reverse("people:volunteer_list") in page
+    assert f'href="{reverse("sites:site_list")}"' not in page
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_is_safe_to_run_twice(db, capsys):
+    call_command("seed_demo")
+    counts = [Area.objects.count(), Site.objects.count(), Officer.objects.count(), Volunteer.objects.count()]
+    memberships = Membership.objects.count()
+    call_command("seed_demo")
+    assert [Area.objects.count(), Site.objects.count(), Officer.objects.count(), Volunteer.objects.count()] == counts
+    assert Membership.objects.count() == memberships
+    demo = Area.objects.get(slug="hertsmere-demo")
+    assert demo.sites.count() >= 12
+    assert {"synagogue", "school", "nursery", "community_centre"} <= set(demo.sites.values_list("kind", flat=True))
+    assert Volunteer.objects.filter(area=demo).count() >= 15
+    output = capsys.readouterr().out
+    for username in ("inspector", "officer", "coordinator", "inspector2"):
+        assert f"  {username} " in output
+
+
+def test_seed_demo_refuses_with_debug_off_unless_forced(db):
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    call_command("seed_demo", "--force")
+    assert Area.objects.filter(slug="hertsmere-demo").exists()

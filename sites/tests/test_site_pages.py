@@ -1,0 +1,116 @@
+"""Inspectors keep the sites of their areas through their own pages."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import make_site
+from sites.models import Site, SiteKind
+
+
+def _form(world, **overrides):
+    data = {
+        "area": world.area_a.pk,
+        "name": "Kehillat Test",
+        "kind": SiteKind.SYNAGOGUE,
+        "address": "5 Example Way, Borehamwood",
+        "postcode": "wd61aa",
+        "latitude": "51.6570",
+        "longitude": "-0.2700",
+        "risk_tier": 1,
+        "officer_notes": "Side gate",
+    }
+    return {**data, **overrides}
+
+
+def test_inspector_creates_a_site_and_its_history_names_them(world):
+    client = world.client("inspector_a")
+    response = client.post(reverse("sites:site_create"), _form(world))
+    assert response.status_code == 302
+    site = Site.objects.get(name="Kehillat Test")
+    assert site.postcode == "WD6 1AA"
+    record = site.history.get()
+    assert record.history_user == world.users["inspector_a"]
+    assert record.history_change_reason == "created"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("latitude", "91", "less than or equal to 90"),
+        ("longitude", "-181", "greater than or equal to -180"),
+        ("postcode", "12345", "Enter a UK postcode"),
+        ("kind", "castle", "Select a valid choice"),
+        ("name", "", "This field is required"),
+    ],
+)
+def test_a_bad_site_is_refused_with_a_message_and_nothing_is_saved(world, field, value, message):
+    client = world.client("inspector_a")
+    before = Site.objects.count()
+    response = client.post(reverse("sites:site_create"), _form(world, **{field: value}))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Site.objects.count() == before
+
+
+def test_an_inspector_cannot_place_a_site_in_another_area(world):
+    client = world.client("inspector_a")
+    response = client.post(reverse("sites:site_create"), _form(world, area=world.area_b.pk))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Site.objects.filter(name="Kehillat Test").exists()
+
+
+def test_list_filters_by_kind_and_active_and_searches_by_name(world):
+    make_site(world.area_a, name="Yavneh Test School", kind=SiteKind.SCHOOL)
+    make_site(world.area_a, name="Closed Test School", kind=SiteKind.SCHOOL, active=False)
+    client = world.client("inspector_a")
+    page = client.get(reverse("sites:site_list"), {"kind": "school", "active": "true"}).content.decode()
+    assert "Yavneh Test School" in page
+    assert "Closed Test School" not in page
+    assert "Beth Test Synagogue" not in page
+    page = client.get(reverse("sites:site_list"), {"search": "yavneh"}).content.decode()
+    assert "Yavneh Test School" in page and "Closed Test School" not in page
+
+
+def test_list_shows_only_the_inspectors_own_areas(world):
+    page = world.client("inspector_a").get(reverse("sites:site_list")).content.decode()
+    assert "Beth Test Synagogue" in page
+    assert "Other Area Synagogue" not in page
+
+
+def test_htmx_filtering_returns_only_the_rows(world):
+    response = world.client("inspector_a").get(reverse("sites:site_list"), {"search": "beth"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<table" in body and "<html" not in body
+
+
+def test_site_list_queries_do_not_grow_with_the_number_of_sites(world, django_assert_max_num_queries):
+    for number in range(40):
+        make_site(world.area_a, name=f"Site {number:02d}", kind=SiteKind.SCHOOL)
+    client = world.client("inspector_a")
+    client.get(reverse("sites:site_list"))  # warm the session
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("sites:site_list"))
+    assert response.content.decode().count("Site ") >= 40
+
+
+def test_edit_keeps_history_and_deactivate_never_deletes(world):
+    site = world.objects["site_a"]
+    client = world.client("inspector_a")
+    form = _form(world, name=site.name, officer_notes="Gate code changed")
+    assert client.post(reverse("sites:site_edit", args=[site.pk]), form).status_code == 302
+    assert client.post(reverse("sites:site_active", args=[site.pk]), {"active": "0"}).status_code == 302
+    site.refresh_from_db()
+    assert site.officer_notes == "Gate code changed"
+    assert site.active is False
+    reasons = list(site.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    assert reasons == [None, "edited", "deactivated"]
+    page = client.get(reverse("sites:site_edit", args=[site.pk])).content.decode()
+    assert "deactivated by inspector_a" in page
+
+
+def test_admin_cannot_delete_a_site(world):
+    client = world.client("admin")
+    site = world.objects["site_a"]
+    assert client.get(reverse("admin:protected_sites_site_change", args=[site.pk])).status_code == 200
+    assert client.get(reverse("admin:protected_sites_site_delete", args=[site.pk])).status_code == 403
