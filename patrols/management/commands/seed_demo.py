@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from calendar_rules.demo import seed_rules
 from people.demo import seed_people
 from sites.demo import seed_areas_and_sites
 
@@ -25,7 +26,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo_area, second_area = seed_areas_and_sites()
             logins = seed_people(demo_area=demo_area, second_area=second_area, password=password, today=today)
+            demo_rules = seed_rules(demo_area, today=today)
+            second_rules = seed_rules(second_area, today=today, minimal=True)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {demo_area.name} and {second_area.name}."))
+        self.stdout.write(
+            f"Patrol rules: {len(demo_rules)} in {demo_area.name}, {len(second_rules)} in {second_area.name}."
+        )
         self.stdout.write(f"Logins (password for new users: {password}):")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")

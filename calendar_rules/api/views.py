@@ -1,0 +1,259 @@
+"""The rules API (inspectors of an area) and the calendar of an area (any role in it)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from sites.access import access_for
+from sites.models import Role
+from sites.permissions import RolePermission
+from sites.selectors import areas_visible_to, areas_with_role, sites_for_inspection
+
+from .. import services
+from ..filters import RuleFilter
+from ..models import PatrolRule
+from ..occurrences import preview
+from ..selectors import area_location, calendar_days, rules_for_inspection, sites_for_preview
+from .serializers import (
+    CalendarDaySerializer,
+    PatrolRuleSerializer,
+    PreviewResponseSerializer,
+    RulePreviewSerializer,
+)
+
+PREVIEW_DEFAULT_DAYS = 28
+PREVIEW_MAX_DAYS = 366
+CALENDAR_MAX_YEARS = 10
+# The years the calendar answers for (the Jewish calendar library's comfortable range).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = services.STALE_VERSION_MESSAGE
+    default_code = "stale_version"
+
+
+def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A model's ValidationError as DRF's, keyed by field ("__all__" becomes non_field_errors)."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): messages
+                for field, messages in error.message_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Rules of the areas you inspect"),
+    retrieve=extend_schema(summary="One rule"),
+    create=extend_schema(summary="Create a rule"),
+    update=extend_schema(
+        summary="Replace a rule (send the version you read)",
+        responses={200: PatrolRuleSerializer, 409: OpenApiResponse(description="The rule changed since you read it.")},
+    ),
+    partial_update=extend_schema(
+        summary="Change a rule (send the version you read)",
+        responses={200: PatrolRuleSerializer, 409: OpenApiResponse(description="The rule changed since you read it.")},
+    ),
+)
+class RuleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Patrol rules of the areas the caller inspects. A rule is deactivated (`active: false`),
+    never deleted. Updates must carry the `version` read; a stale one is refused with 409."""
+
+    serializer_class = PatrolRuleSerializer
+    permission_classes = [RolePermission]
+    read_roles = (Role.INSPECTOR,)
+    write_roles = (Role.INSPECTOR,)
+    filterset_class = RuleFilter
+
+    def get_queryset(self):
+        return rules_for_inspection(access_for(self.request.user)).order_by("area__name", "label")
+
+    def get_serializer(self, *args, **kwargs):
+        access = access_for(self.request.user)
+        kwargs.setdefault("areas", areas_with_role(access, Role.INSPECTOR))
+        kwargs.setdefault("sites", sites_for_inspection(access))
+        return super().get_serializer(*args, **kwargs)
+
+    def get_serializer_class(self):
+        return RulePreviewSerializer if self.action == "preview" else PatrolRuleSerializer
+
+    def perform_create(self, serializer):
+        fields = dict(serializer.validated_data)
+        fields.pop("version", None)
+        try:
+            serializer.instance = services.rule_create(by=self.request.user, **fields)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+
+    def perform_update(self, serializer):
+        fields = dict(serializer.validated_data)
+        expected = fields.pop("version", None)
+        if expected is None:
+            raise exceptions.ValidationError(
+                {"version": ["Send the version you read, so that someone else's change is not overwritten."]}
+            )
+        try:
+            serializer.instance = services.rule_update(
+                rule=serializer.instance, by=self.request.user, expected_version=expected, **fields
+            )
+        except services.StaleVersion:
+            raise Conflict({"version": [services.STALE_VERSION_MESSAGE]}) from None
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+
+    @extend_schema(
+        summary="Preview an unsaved rule",
+        description=(
+            "Takes a rule's fields (nothing is saved; `label` may be left out) and a date window "
+            f"(`start` default today, `end` default start + {PREVIEW_DEFAULT_DAYS} days, at most "
+            f"{PREVIEW_MAX_DAYS} days), and returns the patrols it would make, in the area's local time."
+        ),
+        request=RulePreviewSerializer,
+        responses={200: PreviewResponseSerializer},
+    )
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        area = fields["area"]
+        today = timezone.localdate(timezone=ZoneInfo(area.timezone))
+        start = fields.pop("start", None) or today
+        end = fields.pop("end", None) or start + timedelta(days=PREVIEW_DEFAULT_DAYS)
+        limit = fields.pop("limit", 200)
+        if end < start:
+            raise exceptions.ValidationError({"end": ["The end date is before the start date."]})
+        if (end - start).days > PREVIEW_MAX_DAYS:
+            raise exceptions.ValidationError({"end": [f"A preview covers at most {PREVIEW_MAX_DAYS} days."]})
+        chosen = fields.pop("sites", [])
+        fields.setdefault("label", "(preview)")
+        rule = PatrolRule(**fields)
+        try:
+            # Nothing is saved, so the label need not be unique: skip unique and DB constraints
+            # (clean() checks everything those constraints hold).
+            rule.full_clean(validate_unique=False, validate_constraints=False)
+            rule.clean_sites(chosen)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        site_pairs = sites_for_preview(
+            area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
+        )
+        rows = preview(rule.as_spec(), area_location(area), start, end, site_pairs, limit=limit + 1)
+        truncated = len(rows) > limit
+        occurrences = [
+            {
+                "local_start": row.local_start.isoformat(),
+                "local_end": row.local_end.isoformat(),
+                "site": {"id": row.site_id, "name": row.site_name} if row.site_id is not None else None,
+                "trigger": row.trigger,
+                "label": row.label,
+            }
+            for row in rows[:limit]
+        ]
+        return Response(
+            {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "timezone": area.timezone,
+                "truncated": truncated,
+                "occurrences": occurrences,
+            }
+        )
+
+
+def _parse_date(params, name: str) -> date:
+    value = params.get(name)
+    if not value:
+        raise exceptions.ValidationError({name: [f"Give {name} as YYYY-MM-DD."]})
+    try:
+        if not ISO_DATE.match(value):
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise exceptions.ValidationError({name: [f"“{value}” is not a date like 2026-09-21 (YYYY-MM-DD)."]}) from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise exceptions.ValidationError({name: [f"The calendar covers {MIN_YEAR} to {MAX_YEAR}."]})
+    return day
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class CalendarView(APIView):
+    """An area's calendar, one object per day. Any role in the area may read it: the dates are
+    public, but the area's reference point (and so the times) belong to the area."""
+
+    permission_classes = [RolePermission]
+    read_roles = tuple(Role.values)
+
+    @extend_schema(
+        summary="The Jewish calendar and times of an area",
+        description=(
+            "One object per day from `start` to `end` inclusive (at most ten years): its observances "
+            "and, where they apply, sunset, candle-lighting, havdalah and fast times as ISO 8601 "
+            "datetimes with the area's UTC offset (null where they do not apply). A missing or bad "
+            "range is a 400 naming the parameter; an area you hold no role in is a 404."
+        ),
+        parameters=[
+            OpenApiParameter("area", OpenApiTypes.STR, required=True, description="The area's slug."),
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: CalendarDaySerializer(many=True)},
+    )
+    def get(self, request):
+        slug = request.query_params.get("area")
+        if not slug:
+            raise exceptions.ValidationError({"area": ["Give the area's slug: ?area=<slug>."]})
+        area = get_object_or_404(areas_visible_to(access_for(request.user)), slug=slug)
+        start = _parse_date(request.query_params, "start")
+        end = _parse_date(request.query_params, "end")
+        if end < start:
+            raise exceptions.ValidationError({"end": ["The end date is before the start date."]})
+        if end >= _years_later(start, CALENDAR_MAX_YEARS):
+            raise exceptions.ValidationError({"end": [f"The range is longer than {CALENDAR_MAX_YEARS} years."]})
+        return Response([_day(day) for day in calendar_days(area_location(area), start, end)])
+
+
+def _iso(moment):
+    return moment.isoformat() if moment is not None else None
+
+
+def _day(day) -> dict:
+    times = day.times
+    return {
+        "date": day.date.isoformat(),
+        "observances": [{"key": o.key, "name": o.name, "category": o.category} for o in day.observances],
+        "sunset": _iso(times.sunset),
+        "candle_lighting": _iso(times.candle_lighting),
+        "havdalah": _iso(times.havdalah),
+        "fast_begins": _iso(times.fast_begins),
+        "fast_ends": _iso(times.fast_ends),
+    }

@@ -1,0 +1,134 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from sites.models import SiteKind
+
+from . import jewish_calendar
+from .models import CATEGORY_LABELS, PatrolRule
+
+
+def category_choices():
+    return [(key, CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize())) for key in jewish_calendar.CATEGORIES]
+
+
+def observance_choices():
+    """Observances grouped by category, for a select that would otherwise list ~70 names."""
+    groups: dict[str, list] = {}
+    for key, kind in jewish_calendar.OBSERVANCE_KINDS.items():
+        groups.setdefault(kind.category, []).append((key, kind.name))
+    return [
+        (CATEGORY_LABELS.get(category, category), groups[category])
+        for category in jewish_calendar.CATEGORIES
+        if category in groups
+    ]
+
+
+def period_choices():
+    return list(jewish_calendar.PERIODS.items())
+
+
+class PatrolRuleForm(forms.ModelForm):
+    """Create or edit a rule. The rule's own clean() does the domain checks; this form adds the
+    chosen-sites check (an M2M cannot be checked by the model) and the version of an edit."""
+
+    observance_categories = forms.MultipleChoiceField(
+        choices=category_choices, required=False, widget=forms.CheckboxSelectMultiple, label="Observance categories"
+    )
+    observance_keys = forms.MultipleChoiceField(
+        choices=observance_choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        label="Particular observances",
+        help_text="Ctrl/⌘-click to choose several.",
+    )
+    periods = forms.MultipleChoiceField(
+        choices=period_choices, required=False, widget=forms.CheckboxSelectMultiple, label="Periods"
+    )
+    site_kinds = forms.MultipleChoiceField(
+        choices=SiteKind.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Site kinds"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PatrolRule
+        fields = [
+            "area",
+            "label",
+            "kind",
+            "officers_required",
+            "volunteers_required",
+            "trigger",
+            "recurrence",
+            "observance_categories",
+            "observance_keys",
+            "periods",
+            "timing",
+            "start_anchor",
+            "start_time",
+            "start_offset_minutes",
+            "duration_minutes",
+            "end_anchor",
+            "end_time",
+            "end_offset_minutes",
+            "site_selection",
+            "sites",
+            "site_kinds",
+            "valid_from",
+            "valid_until",
+        ]
+        widgets = {
+            "recurrence": forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}),
+            "trigger": forms.RadioSelect,
+            "timing": forms.RadioSelect,
+            "site_selection": forms.RadioSelect,
+            "sites": forms.CheckboxSelectMultiple,
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        labels = {
+            "start_offset_minutes": "Start offset (minutes)",
+            "end_offset_minutes": "End offset (minutes)",
+            "duration_minutes": "Duration (minutes)",
+            "end_anchor": "Or end at",
+        }
+        help_texts = {
+            "start_offset_minutes": "Negative for before the anchor: −30 is half an hour before sunset.",
+            "duration_minutes": "Or leave empty and give an end below.",
+        }
+
+    def __init__(self, *args, areas, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An inspector may only write rules into, and choose sites from, the areas they inspect.
+        self.fields["area"].queryset = areas
+        self.fields["sites"].queryset = sites
+        self.fields["sites"].required = False
+        if len({site.area_id for site in sites}) > 1:
+            self.fields["sites"].label_from_instance = lambda site: f"{site.name} ({site.area.name})"
+        self.fields["end_anchor"].choices = [("", "— (use the duration)"), *self.fields["end_anchor"].choices[1:]]
+        if not self.instance.pk:
+            if len(areas) == 1:
+                self.fields["area"].initial = areas[0]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("version") is None:
+            self.add_error(None, "The form is missing the rule's version; reload the page.")
+        area = cleaned.get("area")
+        if area is not None:
+            probe = PatrolRule(area=area, site_selection=cleaned.get("site_selection"))
+            try:
+                probe.clean_sites(cleaned.get("sites") or [])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field, messages)
+        return cleaned
+
+    def rule_fields(self) -> dict:
+        """The cleaned values the services take: model fields, with `sites` as a list."""
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["sites"] = list(fields["sites"] or [])
+        return fields

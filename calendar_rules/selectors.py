@@ -1,0 +1,143 @@
+"""Read paths for patrol rules and the calendar: querysets shaped for a page or endpoint, and
+loaders that turn rows into the frozen inputs of the pure modules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+
+from sites.access import Access
+from sites.models import Area, Role, Site
+
+from . import jewish_calendar, zmanim
+from .models import PatrolRule, SiteSelection
+from .occurrences import PreviewRow, RuleSpec, preview
+
+# A preview looks this far ahead for the next occurrences (a yearly rule shows at least one).
+PREVIEW_DAYS = 366
+PREVIEW_LIMIT = 20
+
+
+def area_location(area: Area) -> zmanim.Location:
+    """The reference point whose sunset and nightfall time the area's anchored patrols."""
+    return zmanim.Location(latitude=float(area.latitude), longitude=float(area.longitude), timezone=area.timezone)
+
+
+def rules_for_inspection(access: Access) -> QuerySet[PatrolRule]:
+    """Every rule of the areas the user inspects (all of them for an admin), with their area
+    and chosen sites loaded (two queries however many rules)."""
+    return access.scope(PatrolRule.objects.select_related("area").prefetch_related("sites"), Role.INSPECTOR)
+
+
+def active_rules(area: Area) -> list[PatrolRule]:
+    """The active rules of an area, in label order."""
+    return list(PatrolRule.objects.filter(area=area, active=True).order_by("label", "pk"))
+
+
+def resolve_sites(rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[int, str]) -> tuple[int, ...]:
+    """The ids of the active sites a rule patrols, given its chosen sites (`links`: rule id ->
+    site ids) and the active sites of its area (`kinds_of`: site id -> kind)."""
+    if rule.site_selection == SiteSelection.KINDS:
+        wanted = set(rule.site_kinds)
+        return tuple(sorted(site_id for site_id, kind in kinds_of.items() if kind in wanted))
+    return tuple(sorted(site_id for site_id in links.get(rule.pk, ()) if site_id in kinds_of))
+
+
+def rule_specs_for_area(area: Area) -> list[tuple[RuleSpec, tuple[int, ...], dict]]:
+    """The generator's input for one area: for each active rule, its spec, the ids of the active
+    sites it patrols (only sites of its own area; an inactive site is skipped), and what each
+    patrol needs: ``{"rule_id", "kind", "officers_required", "volunteers_required", "version"}``.
+
+    Two queries: the rules, and the area's active sites joined to the rules that chose them.
+    """
+    rules = active_rules(area)
+    kinds_of: dict[int, str] = {}
+    links: dict[int, set[int]] = defaultdict(set)
+    for site_id, kind, rule_id in Site.objects.filter(area=area, active=True).values_list("id", "kind", "patrol_rules"):
+        kinds_of[site_id] = kind
+        if rule_id is not None:
+            links[rule_id].add(site_id)
+    return [
+        (
+            rule.as_spec(),
+            resolve_sites(rule, links, kinds_of),
+            {
+                "rule_id": rule.pk,
+                "kind": rule.kind,
+                "officers_required": rule.officers_required,
+                "volunteers_required": rule.volunteers_required,
+                "version": rule.version,
+            },
+        )
+        for rule in rules
+    ]
+
+
+def sites_for_preview(*, area: Area, site_selection: str, sites=(), site_kinds=()) -> list[tuple[int, str]]:
+    """(id, name) of the active sites an unsaved rule would patrol, in its own area: one query."""
+    queryset = Site.objects.filter(area=area, active=True)
+    if site_selection == SiteSelection.KINDS:
+        queryset = queryset.filter(kind__in=list(site_kinds))
+    else:
+        queryset = queryset.filter(pk__in=[getattr(site, "pk", site) for site in sites])
+    return list(queryset.order_by("name").values_list("id", "name"))
+
+
+def preview_rule(
+    rule: PatrolRule, *, sites, today: date, days: int = PREVIEW_DAYS, limit: int = PREVIEW_LIMIT
+) -> list[PreviewRow]:
+    """The next patrols an (unsaved or saved) rule would make from `today`: one query for its sites."""
+    start = max(today, rule.valid_from)
+    site_pairs = sites_for_preview(
+        area=rule.area, site_selection=rule.site_selection, sites=sites, site_kinds=rule.site_kinds
+    )
+    return preview(rule.as_spec(), area_location(rule.area), start, start + timedelta(days=days), site_pairs, limit)
+
+
+# ---- the calendar ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """One civil day of an area's calendar: its observances and times. `periods` are the named
+    periods (High Holy Days, autumn festivals) the day falls in."""
+
+    date: date
+    observances: tuple[jewish_calendar.Observance, ...]
+    times: zmanim.DayTimes
+    periods: tuple[jewish_calendar.Period, ...]
+
+
+def calendar_days(location: zmanim.Location, start: date, end: date) -> list[CalendarDay]:
+    """Every day from `start` to `end` inclusive at `location` (cached in the pure modules)."""
+    by_day: dict[date, list] = defaultdict(list)
+    for observance in jewish_calendar.observances_between(start, end):
+        by_day[observance.date].append(observance)
+    periods = jewish_calendar.periods_between(start, end)
+    return [
+        CalendarDay(
+            date=times.date,
+            observances=tuple(by_day.get(times.date, ())),
+            times=times,
+            periods=tuple(p for p in periods if p.start <= times.date <= p.end),
+        )
+        for times in zmanim.times_between(location, start, end)
+    ]
+
+
+# Categories worth a line in "coming up": the days that change an area's patrols.
+COMING_UP_CATEGORIES = ("yom_tov", "erev", "fast")
+
+
+def coming_up(today: date, *, days: int = 120, limit: int = 12):
+    """The named periods not yet over, and the next yom tov / erev / fast days, from `today`."""
+    periods = [p for p in jewish_calendar.periods_between(today, today + timedelta(days=days + 250)) if p.end >= today]
+    observances = [
+        o
+        for o in jewish_calendar.observances_between(today, today + timedelta(days=days))
+        if o.category in COMING_UP_CATEGORIES
+    ]
+    return periods[:2], observances[:limit]

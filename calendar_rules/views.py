@@ -1,0 +1,238 @@
+"""Inspector pages: the patrol rules of their areas (with a live preview) and an area's calendar."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.generic import FormView, ListView, TemplateView, View
+
+from sites.models import Role
+from sites.permissions import RoleRequiredMixin
+from sites.selectors import areas_with_role, sites_for_inspection
+
+from . import services
+from .filters import RuleFilter
+from .forms import PatrolRuleForm
+from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
+
+# The years the calendar pages and API answer for (the Jewish calendar library's safe range).
+MIN_YEAR, MAX_YEAR = 1900, 2200
+PREVIEW_PARTIAL = "calendar_rules/partials/rule_preview.html"
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields and field != "version" else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class RuleListView(RoleRequiredMixin, ListView):
+    roles = (Role.INSPECTOR,)
+    template_name = "calendar_rules/rule_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = rules_for_inspection(self.access).order_by("area__name", "label")
+        self.filterset = RuleFilter(self.request.GET, queryset=queryset)
+        return self.filterset.qs
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["calendar_rules/partials/rule_rows.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, **kwargs)
+
+
+class _RuleFormMixin(RoleRequiredMixin):
+    roles = (Role.INSPECTOR,)
+    rule = None
+
+    def rule_form(self, data=None, instance=None) -> PatrolRuleForm:
+        visible = Q(active=True)
+        if instance is not None and instance.pk:
+            visible |= Q(patrol_rules=instance)  # keep a chosen site that was since deactivated
+        sites = sites_for_inspection(self.access).filter(visible).distinct().order_by("area__name", "name")
+        return PatrolRuleForm(
+            data,
+            instance=instance,
+            areas=areas_with_role(self.access, Role.INSPECTOR),
+            sites=sites,
+        )
+
+    def preview_context(self, form: PatrolRuleForm) -> dict:
+        """Rows for the preview panel when the form is valid, else its errors (nothing is saved)."""
+        if not form.is_bound or not form.is_valid():
+            return {"preview_rows": None, "preview_form": form}
+        rule = form.instance
+        rows = preview_rule(rule, sites=form.cleaned_data["sites"], today=_area_today(rule.area))
+        return {"preview_rows": rows, "preview_form": form, "preview_timezone": rule.area.timezone}
+
+
+def _area_today(area) -> date:
+    return timezone.localdate(timezone=ZoneInfo(area.timezone))
+
+
+class _RuleFormView(_RuleFormMixin, FormView):
+    template_name = "calendar_rules/rule_form.html"
+
+    def get_form(self, form_class=None):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.rule_form(data, instance=self.rule)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(rule=self.rule, **kwargs)
+        if self.rule is None:
+            return context
+        context["history"] = self.rule.history.select_related("history_user").order_by("-history_id")[:20]
+        if not context["form"].is_bound:
+            # Opening a rule shows what it does now; a bound form shows its errors instead.
+            rows = preview_rule(self.rule, sites=self.rule.sites.all(), today=_area_today(self.rule.area))
+            context.update(preview_rows=rows, preview_timezone=self.rule.area.timezone)
+        return context
+
+
+class RuleCreateView(_RuleFormView):
+    def form_valid(self, form):
+        try:
+            rule = services.rule_create(by=self.request.user, **form.rule_fields())
+        except ValidationError as error:
+            _apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Rule “{rule.label}” created.")
+        return redirect("calendar_rules:rule_list")
+
+
+class RuleEditView(_RuleFormView):
+    def load_scoped_objects(self, pk):
+        self.rule = get_object_or_404(rules_for_inspection(self.access), pk=pk)
+
+    def form_valid(self, form):
+        try:
+            services.rule_update(
+                rule=self.rule,
+                by=self.request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.rule_fields(),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Rule “{self.rule.label}” saved.")
+        return redirect("calendar_rules:rule_list")
+
+
+class RuleActiveView(RoleRequiredMixin, View):
+    """POST: deactivate or reactivate a rule (its patrols go at the next generation run)."""
+
+    roles = (Role.INSPECTOR,)
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        rule = get_object_or_404(rules_for_inspection(self.access), pk=pk)
+        active = request.POST.get("active") == "1"
+        try:
+            services.rule_set_active(rule=rule, by=request.user, active=active)
+        except ValidationError as error:
+            messages.error(request, f"Rule “{rule.label}” could not be changed: {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"Rule “{rule.label}” {'reactivated' if active else 'deactivated'}.")
+        return redirect("calendar_rules:rule_list")
+
+
+class RulePreviewView(_RuleFormMixin, View):
+    """POST a rule form's fields: the next occurrences of the rule as it stands, saving nothing.
+
+    htmx swaps the returned partial into the form's preview panel; without JavaScript the
+    "Preview" button posts here and gets the whole form page back, preview included.
+    """
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        rule_id = request.POST.get("rule")
+        if rule_id:
+            if not rule_id.isdigit():
+                raise Http404
+            self.rule = get_object_or_404(rules_for_inspection(self.access), pk=rule_id)
+        data = request.POST.copy()
+        if request.htmx and not data.get("label", "").strip():
+            data["label"] = "(preview)"  # a rule's label does not change when it patrols
+        if self.rule is not None and not data.get("version"):
+            data["version"] = str(self.rule.version)
+        form = self.rule_form(data, instance=self.rule)
+        context = self.preview_context(form)
+        if request.htmx:
+            return render(request, PREVIEW_PARTIAL, context)
+        return render(request, "calendar_rules/rule_form.html", {**context, "form": form, "rule": self.rule})
+
+
+class CalendarView(RoleRequiredMixin, TemplateView):
+    """A month of an area's calendar: observances, candle-lighting, havdalah and fasts.
+    `?area=<slug>&month=YYYY-MM`; by default the user's first area and this month."""
+
+    roles = (Role.INSPECTOR,)
+    template_name = "calendar_rules/calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        areas = list(areas_with_role(self.access, Role.INSPECTOR))
+        slug = self.request.GET.get("area")
+        if slug:
+            area = next((a for a in areas if a.slug == slug), None)
+            if area is None:
+                raise Http404("No such area among yours.")
+        elif areas:
+            area = areas[0]
+        else:
+            return {**context, "areas": [], "area": None}
+        today = _area_today(area)
+        first, month_error = _parse_month(self.request.GET.get("month"), today)
+        last = date(first.year, first.month, month_calendar.monthrange(first.year, first.month)[1])
+        days = calendar_days(area_location(area), first, last)
+        # Weeks run Sunday to Shabbat, as a Jewish calendar does.
+        leading = (first.weekday() + 1) % 7
+        trailing = (6 - (last.weekday() + 1) % 7) % 7
+        periods, upcoming = coming_up(today)
+        previous_month = (first - timedelta(days=1)).replace(day=1)
+        next_month = last + timedelta(days=1)
+        return {
+            **context,
+            "areas": areas,
+            "area": area,
+            "month": first,
+            "month_error": month_error,
+            "today": today,
+            "days": days,
+            "leading": range(leading),
+            "trailing": range(trailing),
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "this_month": today.replace(day=1),
+            "coming_periods": periods,
+            "coming_observances": upcoming,
+            "weekdays": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Shabbat"],
+        }
+
+
+def _parse_month(value: str | None, today: date) -> tuple[date, str | None]:
+    if not value:
+        return today.replace(day=1), None
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError
+        return date(year, month, 1), None
+    except ValueError:
+        return today.replace(day=1), f"“{value}” is not a month like 2026-09; showing this month."
