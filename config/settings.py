@@ -199,6 +199,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Fields of one name with different choices ("kind", "trigger") in several apps: name each set.
+    "ENUM_NAME_OVERRIDES": {
+        "SiteKindEnum": "sites.models.SiteKind",
+        "PatrolKindEnum": "calendar_rules.models.PatrolKind",
+        "RuleTriggerEnum": "calendar_rules.models.Trigger",
+        "RunTriggerEnum": "patrols.models.RunTrigger",
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,106 @@
+"""Admin for the rota's tables: view-only, with history.
+
+Every change to these rows goes through patrols.services (a hand edit pins the patrol and bumps
+its version; an assignment is checked for overlaps; the generator's records are its own), and
+DESIGN.md §1 keeps day-to-day work in the product's pages. Nothing here deletes: patrols are
+cancelled, never deleted."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Assignment, GenerationRun, Patrol, RuleGenerationState, Visit, VolunteerSlot
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["officer", "assigned_by", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class VolunteerSlotInline(admin.TabularInline):
+    model = VolunteerSlot
+    extra = 0
+    fields = ["volunteer", "status", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Patrol)
+class PatrolAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Read-only here: a change must pin the patrol and bump its version, which the services do."""
+
+    list_display = ["starts_at", "ends_at", "site", "area", "kind", "label", "status", "pinned", "rule"]
+    list_filter = ["area", "kind", "status", "pinned"]
+    search_fields = ["label", "site__name", "occurrence_key"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["site", "area", "rule"]
+    inlines = [AssignmentInline, VolunteerSlotInline]
+    raw_id_fields = ["rule", "last_run"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["patrol", "officer", "assigned_by", "created_at"]
+    list_select_related = ["patrol__site", "officer__user"]
+    search_fields = ["officer__collar_number", "patrol__site__name"]
+    raw_id_fields = ["patrol", "officer"]
+
+
+@admin.register(VolunteerSlot)
+class VolunteerSlotAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["patrol", "volunteer", "status", "confirmed_by", "confirmed_at"]
+    list_filter = ["status"]
+    list_select_related = ["patrol__site", "volunteer"]
+    raw_id_fields = ["patrol", "volunteer"]
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["patrol", "officer", "checked_in_at", "checked_out_at"]
+    list_select_related = ["patrol__site", "officer__user"]
+    raw_id_fields = ["patrol", "officer"]
+
+
+@admin.register(GenerationRun)
+class GenerationRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "id",
+        "area",
+        "trigger",
+        "status",
+        "window_start",
+        "window_end",
+        "created",
+        "updated",
+        "cancelled",
+        "restored",
+        "kept",
+        "pinned",
+        "duration_seconds",
+        "queued_at",
+    ]
+    list_filter = ["area", "trigger", "status"]
+
+
+@admin.register(RuleGenerationState)
+class RuleGenerationStateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["rule", "generated_from", "generated_until", "fingerprint", "last_run", "updated_at"]

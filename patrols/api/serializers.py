@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from ..models import GenerationRun, Patrol
+
+
+class PatrolSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    site_name = serializers.CharField(source="site.name", read_only=True)
+    officers_assigned = serializers.IntegerField(read_only=True)
+    slots_confirmed = serializers.IntegerField(read_only=True)
+    manual = serializers.BooleanField(source="is_manual", read_only=True)
+
+    class Meta:
+        model = Patrol
+        fields = [
+            "id",
+            "area",
+            "site",
+            "site_name",
+            "kind",
+            "starts_at",
+            "ends_at",
+            "label",
+            "status",
+            "officers_required",
+            "volunteers_required",
+            "officers_assigned",
+            "slots_confirmed",
+            "rule",
+            "manual",
+            "pinned",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class GenerationRunSerializer(serializers.ModelSerializer):
+    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = GenerationRun
+        fields = [
+            "id",
+            "area",
+            "trigger",
+            "requested_by",
+            "status",
+            "progress",
+            "progress_message",
+            "window_start",
+            "window_end",
+            "created",
+            "updated",
+            "cancelled",
+            "restored",
+            "kept",
+            "pinned",
+            "rules_replanned",
+            "rules_extended",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "error",
+        ]
+        read_only_fields = fields
+
+
+class GenerationRunStartSerializer(serializers.Serializer):
+    """Start a run for an area the caller inspects (the area's slug)."""
+
+    area = serializers.SlugField()
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+
+    def validate_area(self, value: str):
+        area = self.areas.filter(slug=value).first()
+        if area is None:
+            raise serializers.ValidationError("Not an area you inspect.")
+        return area

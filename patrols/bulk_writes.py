@@ -1,0 +1,149 @@
+"""The generator's bulk writes: a constant number of statements however many rows.
+
+On PostgreSQL rows go in with COPY (psycopg 3 ``cursor.copy()``), changed rows are COPYed into a
+temporary table and applied with one ``UPDATE ... FROM``, and cancellations are one
+``UPDATE ... WHERE id = ANY(%s)``. Elsewhere (SQLite: the laptop and the default test run) the
+same operations are one ``executemany`` or one statement over ``json_each``. Callers hold the
+area lock and an open transaction; nothing here commits.
+
+Only `patrols.services` calls this module; it writes no history (see patrols/models.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import connection
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _adapt(value):
+    """A Python value as the non-PostgreSQL backend stores it (aware datetimes as naive UTC)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def allocate_ids(table: str, count: int) -> list[int]:
+    """Reserve `count` primary keys for rows about to be inserted with explicit ids.
+
+    COPY cannot return the ids it inserted, and the new patrols' volunteer slots need them. On
+    PostgreSQL the ids come from the table's own sequence, so concurrent single-row inserts
+    (a manual patrol) never collide with them. On SQLite the caller holds the database's write
+    lock, so the next ids after the largest ever used are free.
+    """
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            cursor.execute(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {table} "
+            f"UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        (largest,) = cursor.fetchone()
+        first = (largest or 0) + 1
+        return list(range(first, first + count))
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert `rows` (tuples in the order of `columns`) into `table`; return how many."""
+    count = 0
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        adapted = [tuple(_adapt(value) for value in row) for row in rows]
+        if adapted:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", adapted)
+        return len(adapted)
+
+
+def update_rows(
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[Sequence],
+    *,
+    extra_set: str = "",
+    extra_params: Sequence = (),
+) -> int:
+    """Set `columns` (name, PostgreSQL type) of the rows whose id is each row's first value.
+
+    `extra_set` adds assignments computed in SQL (e.g. ``version = version + 1``), with
+    `extra_params` for its placeholders.
+    """
+    if not rows:
+        return 0
+    names = [name for name, _ in columns]
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            staging = f"{table}_changes"
+            definition = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+            cursor.execute(f"CREATE TEMPORARY TABLE {staging} (id bigint PRIMARY KEY, {definition}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {staging} (id, {', '.join(names)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{name} = c.{name}" for name in names)
+            if extra_set:
+                assignments += f", {extra_set}"
+            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {staging} AS c WHERE t.id = c.id", extra_params)
+            count = cursor.rowcount
+            cursor.execute(f"DROP TABLE {staging}")
+            return count
+        assignments = ", ".join(f"{name} = %s" for name in names)
+        if extra_set:
+            assignments += f", {extra_set}"
+        params = [(*(_adapt(value) for value in row[1:]), *map(_adapt, extra_params), row[0]) for row in rows]
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
+        return len(rows)
+
+
+def update_ids(table: str, ids: Sequence[int], set_sql: str, params: Sequence = ()) -> int:
+    """Apply one ``SET`` clause to every row whose id is in `ids`: one statement."""
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            cursor.execute(f"UPDATE {table} SET {set_sql} WHERE id = ANY(%s)", [*params, list(ids)])
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET {set_sql} WHERE id IN (SELECT value FROM json_each(%s))",
+                [*map(_adapt, params), json.dumps(list(ids))],
+            )
+        return cursor.rowcount
+
+
+def delete_ids(table: str, ids: Sequence[int]) -> int:
+    """Delete the rows whose id is in `ids` (used only for surplus *empty* volunteer slots)."""
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [list(ids)])
+        else:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+            )
+        return cursor.rowcount
+
+
+def ids_param(ids: Sequence[int]):
+    """A parameter matching a list of ids in raw SQL: `= ANY(%s)` on PostgreSQL, `json_each(%s)` elsewhere."""
+    return list(ids) if is_postgresql() else json.dumps(list(ids))
+
+
+def ids_match_sql(column: str) -> str:
+    return f"{column} = ANY(%s)" if is_postgresql() else f"{column} IN (SELECT value FROM json_each(%s))"

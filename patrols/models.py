@@ -1,0 +1,310 @@
+"""Dated patrols, who is on them, check-ins, and the runs of the rota generator.
+
+Two kinds of writer touch these tables, on purpose in two different ways:
+
+- **Hand edits** (an inspector moves, cancels, restores or staffs a patrol; assigns an officer;
+  a coordinator fills a slot) go through `patrols.services` one object at a time, with
+  django-simple-history recording who changed what and why.
+- **The generator** (`services.rota_sync`) writes tens of thousands of rows in one go with bulk
+  operations (COPY on PostgreSQL). One history row per generated patrol would double its cost and
+  say nothing useful, so its writes are recorded by the `GenerationRun` instead: every patrol it
+  creates, updates, cancels or restores has `last_run` set to that run, whose counts, window,
+  trigger and error are kept. A patrol's history therefore reads: its hand edits (simple-history)
+  plus "last written by run N".
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from calendar_rules.models import PatrolKind
+from people.models import Officer, Volunteer
+from sites.models import Area, Site, latitude_validators, longitude_validators
+
+__all__ = [
+    "Assignment",
+    "GenerationRun",
+    "Patrol",
+    "PatrolKind",
+    "PatrolStatus",
+    "RuleGenerationState",
+    "RunStatus",
+    "RunTrigger",
+    "SlotStatus",
+    "Visit",
+    "VolunteerSlot",
+]
+
+
+class PatrolStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    COMPLETED = "completed", "Completed"
+    MISSED = "missed", "Missed"
+
+
+class RunTrigger(models.TextChoices):
+    NIGHTLY = "nightly", "Nightly"
+    MANUAL = "manual", "Generate now"
+    COMMAND = "command", "Management command"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class GenerationRun(models.Model):
+    """One run of the rota generator over one area: what started it, its window, what it wrote."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="generation_runs")
+    trigger = models.CharField(max_length=10, choices=RunTrigger.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Local dates of the area, both inclusive.
+    window_start = models.DateField(null=True, blank=True)
+    window_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
+    progress_message = models.CharField(max_length=200, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    restored = models.PositiveIntegerField(default=0)
+    kept = models.PositiveIntegerField(default=0)
+    pinned = models.PositiveIntegerField(default=0)
+    # How many rules were planned over the whole window (new or changed) and how many only
+    # extended by the days the window moved on.
+    rules_replanned = models.PositiveIntegerField(default=0)
+    rules_extended = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="generation_run_progress_max_100"),
+        ]
+        # The runs page and API: an area's runs, newest first.
+        indexes = [models.Index(fields=["area", "-queued_at"], name="generation_run_area_queued")]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.area} ({self.get_status_display().lower()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+    @property
+    def duration_seconds(self) -> float | None:
+        duration = self.duration
+        return None if duration is None else round(duration.total_seconds(), 3)
+
+
+class Patrol(models.Model):
+    """One dated patrol at one site.
+
+    Its origin is a rule and the occurrence it came from (`rule`, `occurrence_key`), or nothing
+    (a manual patrol). A patrol edited by hand is `pinned`: the generator never changes it again.
+    `version` goes up on every write, by hand or by the generator, so an edit made from a stale
+    copy is refused rather than silently overwriting a newer one.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrols")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patrols")
+    rule = models.ForeignKey(
+        "calendar_rules.PatrolRule", null=True, blank=True, on_delete=models.PROTECT, related_name="patrols"
+    )
+    occurrence_key = models.CharField(max_length=64, blank=True)
+    # The local date of the occurrence (the day in the key); the generator's spans are in these
+    # dates, so a patrol and its plan are always loaded together whatever their start times.
+    occurrence_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=PatrolKind.choices, default=PatrolKind.POLICE)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    officers_required = models.PositiveSmallIntegerField(default=1)
+    volunteers_required = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=PatrolStatus.choices, default=PatrolStatus.SCHEDULED)
+    label = models.CharField(max_length=100, blank=True)
+    pinned = models.BooleanField(default=False, help_text="Edited by hand: the generator leaves it alone.")
+    # Cancelled because its rule no longer plans it (rather than by a person): the generator may
+    # restore it if the rule plans it again.
+    cancelled_by_generator = models.BooleanField(default=False)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    last_run = models.ForeignKey(
+        GenerationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="patrols_written"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["last_run", "updated_at"])
+
+    class Meta:
+        ordering = ["starts_at", "site_id", "id"]
+        constraints = [
+            # The generator's identity of a patrol: one per rule occurrence.
+            models.UniqueConstraint(
+                fields=["rule", "occurrence_key"],
+                condition=models.Q(rule__isnull=False),
+                name="patrol_one_per_rule_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="patrol_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rule__isnull=True)
+                | (~models.Q(occurrence_key="") & models.Q(occurrence_date__isnull=False)),
+                name="patrol_generated_has_occurrence",
+            ),
+        ]
+        indexes = [
+            # The rota page, the joint-patrols page and the API's date filters: an area's patrols
+            # in a time window; also the generator's search for retired rules' future patrols.
+            models.Index(fields=["area", "starts_at"], name="patrol_area_starts"),
+            # The generator's load: the stored patrols of a set of rules over a span of dates.
+            models.Index(fields=["rule", "occurrence_date"], name="patrol_rule_occurrence_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'Patrol'} at {self.site} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_manual(self) -> bool:
+        return self.rule_id is None
+
+    @property
+    def is_joint(self) -> bool:
+        return self.kind == PatrolKind.JOINT
+
+
+class Assignment(models.Model):
+    """An officer on a patrol. The service refuses an officer on two overlapping patrols."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.PROTECT, related_name="assignments")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="assignments")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["patrol__starts_at", "officer__collar_number"]
+        constraints = [
+            # Also the index of "an officer's assignments" (my day, the overlap check).
+            models.UniqueConstraint(fields=["officer", "patrol"], name="assignment_one_per_officer_and_patrol"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} on {self.patrol}"
+
+
+class SlotStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    REQUESTED = "requested", "Requested"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class VolunteerSlot(models.Model):
+    """One CST place on a joint patrol; empty (open) until a coordinator fills it."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.PROTECT, related_name="slots")
+    volunteer = models.ForeignKey(Volunteer, null=True, blank=True, on_delete=models.PROTECT, related_name="slots")
+    status = models.CharField(max_length=10, choices=SlotStatus.choices, default=SlotStatus.OPEN)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["patrol_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=SlotStatus.OPEN, volunteer__isnull=True)
+                | (~models.Q(status=SlotStatus.OPEN) & models.Q(volunteer__isnull=False)),
+                name="volunteer_slot_open_iff_empty",
+            ),
+            models.UniqueConstraint(
+                fields=["patrol", "volunteer"],
+                condition=models.Q(volunteer__isnull=False),
+                name="volunteer_slot_one_per_volunteer_and_patrol",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer or 'Open slot'} on {self.patrol}"
+
+    @property
+    def is_filled(self) -> bool:
+        return self.volunteer_id is not None
+
+
+class Visit(models.Model):
+    """An officer's check-in (and later check-out) at a patrol's site."""
+
+    patrol = models.ForeignKey(Patrol, on_delete=models.PROTECT, related_name="visits")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="visits")
+    checked_in_at = models.DateTimeField()
+    checked_out_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    latitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=latitude_validators
+    )
+    longitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, validators=longitude_validators
+    )
+
+    class Meta:
+        ordering = ["checked_in_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(checked_out_at__isnull=True)
+                | models.Q(checked_out_at__gte=models.F("checked_in_at")),
+                name="visit_checks_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} at {self.patrol.site} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class RuleGenerationState(models.Model):
+    """What the generator last reconciled for one rule, so a run re-plans only what can have changed.
+
+    `fingerprint` hashes everything the rule's plan depends on (see services.rule_fingerprint);
+    the rule's stored patrols starting in [`generated_from`, `generated_until`) match the plan of
+    that fingerprint (local dates of the occurrences, both inclusive). See services.rota_sync for
+    why this is safe.
+    """
+
+    rule = models.OneToOneField(
+        "calendar_rules.PatrolRule", on_delete=models.CASCADE, related_name="generation_state", primary_key=True
+    )
+    fingerprint = models.CharField(max_length=64)
+    generated_from = models.DateField()
+    generated_until = models.DateField()
+    last_run = models.ForeignKey(GenerationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "rule generation state"
+
+    def __str__(self) -> str:
+        return f"Rule {self.rule_id} generated {self.generated_from}..{self.generated_until}"

@@ -1,0 +1,719 @@
+"""The only writers of patrols, assignments, slots and generation runs.
+
+`rota_sync` is the generator (DESIGN.md §4: load → plan → diff → apply). The other services are
+hand edits: each validates, writes one object in a transaction with its history record, and
+pins a patrol it changes so the generator never touches it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from calendar_rules.occurrences import expand_rule
+from calendar_rules.selectors import area_location
+from calendar_rules.zmanim import Location
+from people.models import Officer
+from sites.history import save_with_history
+from sites.models import Area, Membership, Site
+
+from . import bulk_writes, planning
+from .models import (
+    Assignment,
+    GenerationRun,
+    Patrol,
+    PatrolKind,
+    PatrolStatus,
+    RuleGenerationState,
+    RunStatus,
+    RunTrigger,
+    SlotStatus,
+    VolunteerSlot,
+)
+from .selectors import RuleToPlan, generation_states, rules_to_plan, slot_places, stored_patrols
+
+logger = logging.getLogger(__name__)
+
+# Bump when the way a rule becomes patrols changes in a way the source hash below cannot see.
+PLANNER_VERSION = "1"
+# The modules whose code decides a rule's patrols: a change to any of them changes every
+# fingerprint, so the next run re-plans every rule over the whole window.
+_PLANNING_MODULES = (
+    "calendar_rules/occurrences.py",
+    "calendar_rules/recurrence.py",
+    "calendar_rules/zmanim.py",
+    "calendar_rules/jewish_calendar.py",
+    "patrols/planning.py",
+)
+# The libraries under them: the Hebrew calendar, RRULE expansion, and the time zone database.
+_PLANNING_LIBRARIES = ("hebrewcal", "python-dateutil", "tzdata")
+# pg_advisory_xact_lock key space of the rota generator ('ROTA'), shifted left of the area id.
+_ROTA_LOCK_NAMESPACE = 0x524F5441
+GENERATOR_CANCEL_REASON = "No longer planned by its rule."
+
+
+# ---- the generator --------------------------------------------------------------------------
+
+
+@cache
+def _planning_code_version() -> str:
+    digest = hashlib.sha256(PLANNER_VERSION.encode())
+    root = Path(settings.BASE_DIR)
+    for module in _PLANNING_MODULES:
+        path = root / module
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    for library in _PLANNING_LIBRARIES:
+        try:
+            digest.update(f"{library}=={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}==none".encode())
+    return digest.hexdigest()
+
+
+def rule_fingerprint(rule: RuleToPlan, location: Location) -> str:
+    """A hash of everything a rule's patrols depend on.
+
+    It changes when any of these change: the rule's own fields (its RuleSpec: trigger,
+    recurrence, observances, window, validity, label; and its kind and staffing); the set of
+    active sites it patrols (a site chosen or dropped, activated or deactivated, or a site of a
+    chosen kind added); the area's reference point and time zone; and the planning code and
+    calendar libraries (a hash of the planning modules' source and the versions of hebrewcal,
+    dateutil and tzdata, plus PLANNER_VERSION).
+    """
+    payload = (
+        _planning_code_version(),
+        rule.spec.canonical(),
+        rule.kind,
+        rule.officers_required,
+        rule.volunteers_required,
+        tuple(sorted(rule.site_ids)),
+        location.latitude,
+        location.longitude,
+        location.timezone,
+    )
+    return hashlib.sha256(repr(payload).encode()).hexdigest()
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of `day` in `tz` (midnight exists in every zone we serve; if a zone
+    skipped it, zoneinfo's fold=0 gives the instant just after the gap)."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+@dataclass
+class _RulePlan:
+    """What one run does for one rule: reconcile its patrols of the local dates first..last."""
+
+    rule: RuleToPlan | None  # None: a retired rule (deactivated, or no longer active)
+    rule_id: int
+    first: date
+    last: date | None  # None: no end (a retired rule's every later patrol)
+    fingerprint: str = ""
+    full: bool = False
+    reconciled_from: date | None = None
+    reconciled_until: date | None = None
+
+
+@dataclass
+class _Counts:
+    created: int = 0
+    updated: int = 0
+    cancelled: int = 0
+    restored: int = 0
+    kept: int = 0
+    pinned: int = 0
+    rules_replanned: int = 0
+    rules_extended: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def as_fields(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "cancelled": self.cancelled,
+            "restored": self.restored,
+            "kept": self.kept,
+            "pinned": self.pinned,
+            "rules_replanned": self.rules_replanned,
+            "rules_extended": self.rules_extended,
+        }
+
+
+def generation_run_queue(*, area: Area, trigger: str, by=None) -> GenerationRun:
+    """Record a run about to be started (queued); the task or command then runs it."""
+    run = GenerationRun(area=area, trigger=trigger, requested_by=by, progress_message="Queued")
+    run.full_clean()
+    run.save()
+    return run
+
+
+def generation_run_start(*, area: Area, by, days: int | None = None) -> GenerationRun:
+    """An inspector's "Generate now": a queued run, and the task enqueued once it is committed."""
+    from .tasks import generate_rota_for_area
+
+    with transaction.atomic():
+        run = generation_run_queue(area=area, trigger=RunTrigger.MANUAL, by=by)
+        # robust: with eager Celery the task runs inside on_commit; a failing run has already
+        # recorded its error on the run, and must not turn the request into a server error.
+        transaction.on_commit(
+            lambda: generate_rota_for_area.delay(area.pk, days=days, trigger=RunTrigger.MANUAL, run_id=run.pk),
+            robust=True,
+        )
+    return run
+
+
+def _update_run(run: GenerationRun, **fields) -> None:
+    for name, value in fields.items():
+        setattr(run, name, value)
+    GenerationRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def rota_sync(
+    *,
+    area: Area,
+    start: date | None = None,
+    end: date | None = None,
+    trigger: str = RunTrigger.MANUAL,
+    by=None,
+    run: GenerationRun | None = None,
+    now: datetime | None = None,
+) -> GenerationRun:
+    """Bring the stored rota of `area` in line with its rules for the local dates `start`..`end`.
+
+    Defaults: from today (in the area's time zone) for settings.ROTA_HORIZON_DAYS days. `now`
+    (default: the clock) divides past from future: patrols that have started never change.
+
+    Load (selectors) → plan and diff (pure, patrols.planning) → apply (bulk writes), all in one
+    transaction holding the area's lock (PostgreSQL: a transaction-scoped advisory lock on the
+    area; SQLite: the database write lock, taken first), so two runs of one area never interleave
+    or duplicate: the second waits, then finds nothing left to do. A run that fails rolls back
+    whole, leaving the rota as it was, and records its error on the GenerationRun in a separate
+    write; the exception is re-raised (the task retries database errors).
+
+    Spans are in the *local dates of occurrences* (the date in a patrol's occurrence key, stored
+    as `Patrol.occurrence_date`), never in start times, so a patrol and the plan for its key are
+    always loaded together, even when a rule edit moves it across midnight or past `now`; the
+    pure diff then decides by `now` what has started. A run covers the dates from yesterday (an
+    occurrence of yesterday may start after midnight) or `start`, whichever is later, to `end`.
+
+    **Re-planning only what can have changed.** For each rule a RuleGenerationState keeps a
+    fingerprint (see `rule_fingerprint`) and the dates [generated_from, generated_until] over
+    which the rule's stored patrols were last reconciled with the plan of that fingerprint. A
+    run plans:
+
+    - the whole window (and any later part of the old span), when the rule has no state, its
+      fingerprint changed, or the window now starts before the reconciled span;
+    - otherwise only the dates of the window after generated_until — the nightly step: one day;
+    - for a rule that is no longer active (deactivated, or its state outlives it): nothing, and
+      every future patrol of it that the generator made is cancelled; its state is dropped so a
+      reactivated rule is planned afresh (and restores what was cancelled).
+
+    Why skipping is safe: a rule's plan for a span is a function of exactly what the fingerprint
+    hashes (rule fields, its active site set, the area's location and time zone, the planning code
+    and calendar library versions); with the same fingerprint the plan over an already reconciled
+    span is the same as last time, and the stored patrols there are as that run left them, except
+    for hand edits — and hand edits pin a patrol, which the diff keeps whatever the plan says.
+    Past patrols are outside every span the run loads. Manual patrols (no rule) are never loaded.
+    The generator never deletes a patrol: what is no longer planned is cancelled (and may be
+    restored), so assignments, slots and visits always keep their patrol.
+
+    Writes bypass django-simple-history on purpose: the run records them (see patrols/models.py).
+    """
+    now = now or timezone.now()
+    today = now.astimezone(ZoneInfo(area.timezone)).date()
+    start = start or today
+    end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+    if end < start:
+        raise ValidationError("The window ends before it starts.")
+    if run is None:
+        run = generation_run_queue(area=area, trigger=trigger, by=by)
+    elif run.area_id != area.pk:
+        raise ValueError(f"Run {run.pk} belongs to another area.")
+    _update_run(
+        run,
+        status=RunStatus.RUNNING,
+        window_start=start,
+        window_end=end,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+        progress=10,
+        progress_message="Waiting for the area lock, then planning and writing",
+        **_Counts().as_fields(),
+    )
+    clock = time.monotonic()
+    try:
+        with transaction.atomic():
+            _lock_area(area, run)
+            # From the day before today: a patrol of yesterday's occurrence may start after
+            # midnight; the diff itself keeps everything that has started.
+            counts = _sync_locked(area=area, run=run, first=max(start, today - timedelta(days=1)), last=end, now=now)
+            _update_run(
+                run,
+                status=RunStatus.SUCCEEDED,
+                progress=100,
+                progress_message="Finished",
+                finished_at=timezone.now(),
+                **counts.as_fields(),
+            )
+    except BaseException as error:
+        _record_failure(run, error)
+        raise
+    logger.info(
+        "rota_sync area=%s run=%s %.2fs created=%s updated=%s cancelled=%s restored=%s kept=%s pinned=%s",
+        area.slug,
+        run.pk,
+        time.monotonic() - clock,
+        run.created,
+        run.updated,
+        run.cancelled,
+        run.restored,
+        run.kept,
+        run.pinned,
+    )
+    return run
+
+
+def _record_failure(run: GenerationRun, error: BaseException) -> None:
+    """Write the error on the run after the sync's transaction has rolled back (outside it)."""
+    message = f"{type(error).__name__}: {error}"[:5000]
+    try:
+        _update_run(
+            run,
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            error=message,
+            progress=100,
+            progress_message="Failed",
+            **_Counts().as_fields(),
+        )
+    except Exception:  # the connection itself may be gone; the task's retry will try again
+        logger.exception("could not record the failure of generation run %s", run.pk)
+
+
+def _lock_area(area: Area, run: GenerationRun) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(_ROTA_LOCK_NAMESPACE << 32) + area.pk])
+    else:
+        # SQLite serialises writers: writing first takes the write lock for the whole transaction
+        # (a reader upgrading later could fail instead of waiting).
+        GenerationRun.objects.filter(pk=run.pk).update(progress=20)
+
+
+def _plan_rules(
+    *, rules: list[RuleToPlan], states: dict[int, RuleGenerationState], location: Location, first: date, last: date
+) -> list[_RulePlan]:
+    plans = []
+    active_ids = set()
+    for rule in rules:
+        active_ids.add(rule.rule_id)
+        fingerprint = rule_fingerprint(rule, location)
+        state = states.get(rule.rule_id)
+        if state is None or state.fingerprint != fingerprint or first < state.generated_from:
+            # Also reconcile what an earlier, longer window generated beyond this one.
+            upper = max(last, state.generated_until) if state is not None else last
+            plans.append(_RulePlan(rule, rule.rule_id, first, upper, fingerprint, True, first, upper))
+        elif last > state.generated_until:
+            extend_from = max(first, state.generated_until + timedelta(days=1))
+            plans.append(
+                _RulePlan(rule, rule.rule_id, extend_from, last, fingerprint, False, state.generated_from, last)
+            )
+    for rule_id in states.keys() - active_ids:
+        plans.append(_RulePlan(None, rule_id, first, None))
+    return plans
+
+
+def _expand(plan: _RulePlan, location: Location) -> planning.RulePlanInput:
+    rule = plan.rule
+    return planning.RulePlanInput(
+        rule_id=rule.rule_id,
+        kind=rule.kind,
+        officers_required=rule.officers_required,
+        volunteers_required=rule.volunteers_required,
+        site_ids=rule.site_ids,
+        occurrences=tuple(expand_rule(rule.spec, location, plan.first, plan.last)),
+    )
+
+
+def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now: datetime) -> _Counts:
+    counts = _Counts()
+    if last < first:
+        return counts
+    location = area_location(area)
+    rules = rules_to_plan(area)
+    states = generation_states(area)
+    plans = _plan_rules(rules=rules, states=states, location=location, first=first, last=last)
+    if not plans:
+        return counts
+
+    # Load: the stored patrols of every span to reconcile, in one query.
+    spans: dict[tuple, list[int]] = {}
+    for plan in plans:
+        spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
+    stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
+
+    # Plan and diff: pure.
+    inputs = [_expand(plan, location) for plan in plans if plan.rule is not None]
+    diff = planning.diff(planning.plan(inputs), stored, now=now)
+
+    # Apply.
+    stamp = timezone.now()
+    counts.created = _apply_creates(diff.create, area=area, run=run, stamp=stamp)
+    stored_by_id = {patrol.id: patrol for patrol in stored}
+    counts.updated, counts.restored = _apply_changes(diff.update, diff.restore, stored_by_id, run=run, stamp=stamp)
+    counts.cancelled = _apply_cancels(diff.cancel, run=run, stamp=stamp)
+    counts.kept = diff.kept
+    counts.pinned = diff.pinned
+    counts.rules_replanned = sum(1 for plan in plans if plan.full)
+    counts.rules_extended = sum(1 for plan in plans if plan.rule is not None and not plan.full)
+    _save_states(plans, run=run)
+    return counts
+
+
+def occurrence_date(occurrence_key: str) -> date:
+    """The local date inside a planning.occurrence_key ("s<site>:<YYYY-MM-DD>:<index>")."""
+    return date.fromisoformat(occurrence_key.split(":", 2)[1])
+
+
+PATROL_TABLE = Patrol._meta.db_table
+SLOT_TABLE = VolunteerSlot._meta.db_table
+PATROL_COLUMNS = (
+    "id",
+    "area_id",
+    "site_id",
+    "rule_id",
+    "occurrence_key",
+    "occurrence_date",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "officers_required",
+    "volunteers_required",
+    "status",
+    "label",
+    "pinned",
+    "cancelled_by_generator",
+    "cancel_reason",
+    "version",
+    "last_run_id",
+    "created_at",
+    "updated_at",
+)
+_CHANGE_COLUMNS = (
+    ("starts_at", "timestamptz"),
+    ("ends_at", "timestamptz"),
+    ("officers_required", "smallint"),
+    ("volunteers_required", "smallint"),
+    ("kind", "varchar(10)"),
+    ("label", "varchar(100)"),
+    ("status", "varchar(10)"),
+    ("cancelled_by_generator", "boolean"),
+    ("cancel_reason", "varchar(200)"),
+)
+
+
+def _places_wanted(kind: str, volunteers_required: int) -> int:
+    return volunteers_required if kind == PatrolKind.JOINT else 0
+
+
+def _apply_creates(creates, *, area: Area, run: GenerationRun, stamp: datetime) -> int:
+    creates = list(creates)
+    ids = bulk_writes.allocate_ids(PATROL_TABLE, len(creates))
+    scheduled = PatrolStatus.SCHEDULED
+    rows = (
+        (
+            patrol_id,
+            area.pk,
+            p.site_id,
+            p.rule_id,
+            p.occurrence_key,
+            occurrence_date(p.occurrence_key),
+            p.kind,
+            p.starts_at,
+            p.ends_at,
+            p.officers_required,
+            p.volunteers_required,
+            scheduled,
+            p.label,
+            False,
+            False,
+            "",
+            1,
+            run.pk,
+            stamp,
+            stamp,
+        )
+        for patrol_id, p in zip(ids, creates, strict=True)
+    )
+    bulk_writes.insert_rows(PATROL_TABLE, PATROL_COLUMNS, rows)
+    # A joint patrol gets one open slot per volunteer it needs.
+    slots = (
+        (patrol_id, SlotStatus.OPEN)
+        for patrol_id, p in zip(ids, creates, strict=True)
+        for _ in range(_places_wanted(p.kind, p.volunteers_required))
+    )
+    bulk_writes.insert_rows(SLOT_TABLE, ("patrol_id", "status"), slots)
+    return len(creates)
+
+
+def _apply_changes(updates, restores, stored_by_id, *, run: GenerationRun, stamp: datetime) -> tuple[int, int]:
+    """Updates and restores (a generator-cancelled patrol planned again) in one bulk statement."""
+    rows = []
+    staffing_changed = []
+    for restoring, pairs in ((False, updates), (True, restores)):
+        for stored_id, planned in pairs:
+            stored = stored_by_id[stored_id]
+            status = PatrolStatus.SCHEDULED if restoring else stored.status
+            cancelled_by_generator = False if restoring else stored.cancelled_by_generator
+            reason = "" if restoring or not cancelled_by_generator else GENERATOR_CANCEL_REASON
+            rows.append(
+                (
+                    stored.id,
+                    planned.starts_at,
+                    planned.ends_at,
+                    planned.officers_required,
+                    planned.volunteers_required,
+                    planned.kind,
+                    planned.label,
+                    status,
+                    cancelled_by_generator,
+                    reason,
+                )
+            )
+            if _places_wanted(stored.kind, stored.volunteers_required) != _places_wanted(
+                planned.kind, planned.volunteers_required
+            ):
+                staffing_changed.append((stored.id, _places_wanted(planned.kind, planned.volunteers_required)))
+    bulk_writes.update_rows(
+        PATROL_TABLE,
+        _CHANGE_COLUMNS,
+        rows,
+        extra_set="version = version + 1, last_run_id = %s, updated_at = %s",
+        extra_params=(run.pk, stamp),
+    )
+    _match_slots(staffing_changed)
+    return len(updates), len(restores)
+
+
+def _match_slots(wanted: list[tuple[int, int]]) -> None:
+    """Give each patrol as many places (slots not declined) as it now needs: add open slots, or
+    remove surplus *open* ones. A filled slot is never removed by the generator."""
+    if not wanted:
+        return
+    held = slot_places(patrol_id for patrol_id, _ in wanted)
+    new_slots, surplus = [], []
+    for patrol_id, places in wanted:
+        count, open_ids = held.get(patrol_id, (0, []))
+        if places > count:
+            new_slots.extend((patrol_id, SlotStatus.OPEN) for _ in range(places - count))
+        elif places < count:
+            surplus.extend(open_ids[: count - places])
+    bulk_writes.insert_rows(SLOT_TABLE, ("patrol_id", "status"), new_slots)
+    bulk_writes.delete_ids(SLOT_TABLE, surplus)
+
+
+def _apply_cancels(ids: list[int], *, run: GenerationRun, stamp: datetime) -> int:
+    bulk_writes.update_ids(
+        PATROL_TABLE,
+        ids,
+        "status = %s, cancelled_by_generator = %s, cancel_reason = %s, version = version + 1, "
+        "last_run_id = %s, updated_at = %s",
+        [PatrolStatus.CANCELLED, True, GENERATOR_CANCEL_REASON, run.pk, stamp],
+    )
+    return len(ids)
+
+
+def _save_states(plans: list[_RulePlan], *, run: GenerationRun) -> None:
+    retired = [plan.rule_id for plan in plans if plan.rule is None]
+    if retired:
+        RuleGenerationState.objects.filter(rule_id__in=retired).delete()
+    states = [
+        RuleGenerationState(
+            rule_id=plan.rule_id,
+            fingerprint=plan.fingerprint,
+            generated_from=plan.reconciled_from,
+            generated_until=plan.reconciled_until,
+            last_run=run,
+        )
+        for plan in plans
+        if plan.rule is not None
+    ]
+    if states:
+        RuleGenerationState.objects.bulk_create(
+            states,
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["rule"],
+            update_fields=["fingerprint", "generated_from", "generated_until", "last_run", "updated_at"],
+        )
+
+
+# ---- hand edits -----------------------------------------------------------------------------
+
+_EDITABLE_FIELDS = {"starts_at", "ends_at", "officers_required", "volunteers_required", "label", "kind", "site"}
+
+
+def _locked(patrol: Patrol, expected_version: int | None) -> Patrol:
+    """The patrol's current row, locked; refused if someone changed it since `expected_version`."""
+    current = Patrol.objects.select_for_update().get(pk=patrol.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            "Someone else changed this patrol while you were editing it. Reload it and try again.", code="stale"
+        )
+    return current
+
+
+def _sync_patrol_slots(patrol: Patrol, *, by) -> None:
+    """After a hand edit of staffing: add open slots, or remove surplus open ones (with history)."""
+    wanted = _places_wanted(patrol.kind, patrol.volunteers_required)
+    places = list(patrol.slots.exclude(status=SlotStatus.DECLINED).order_by("-id"))
+    for _ in range(wanted - len(places)):
+        save_with_history(VolunteerSlot(patrol=patrol), by=by, reason="place added")
+    surplus = [slot for slot in places if slot.status == SlotStatus.OPEN][: max(0, len(places) - wanted)]
+    for slot in surplus:
+        slot._history_user = by
+        slot._change_reason = "place no longer needed"
+        slot.delete()
+
+
+def _copy_back(target: Patrol, source: Patrol) -> None:
+    for field_ in Patrol._meta.concrete_fields:
+        setattr(target, field_.attname, getattr(source, field_.attname))
+
+
+@transaction.atomic
+def patrol_update(*, patrol: Patrol, by, expected_version: int | None, **fields) -> Patrol:
+    """Edit a patrol's time, site, kind, staffing or label by hand. The patrol is pinned."""
+    unknown = set(fields) - _EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    current = _locked(patrol, expected_version)
+    if current.starts_at <= timezone.now() and ({"starts_at", "ends_at", "site"} & set(fields)):
+        raise ValidationError("This patrol has started; its time and site can no longer change.", code="past")
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if current.kind == PatrolKind.POLICE:
+        current.volunteers_required = 0
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason="edited: " + ", ".join(sorted(fields)))
+    _sync_patrol_slots(current, by=by)
+    _copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_cancel(*, patrol: Patrol, by, reason: str, expected_version: int | None) -> Patrol:
+    """Cancel a patrol by hand (it stays, with its assignments and slots). The patrol is pinned."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the patrol is cancelled."})
+    current = _locked(patrol, expected_version)
+    if current.status != PatrolStatus.SCHEDULED:
+        raise ValidationError(f"Only a scheduled patrol can be cancelled; this one is {current.status}.")
+    current.status = PatrolStatus.CANCELLED
+    current.cancel_reason = reason.strip()[:200]
+    current.cancelled_by_generator = False
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason=f"cancelled: {current.cancel_reason}")
+    _copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_restore(*, patrol: Patrol, by, expected_version: int | None) -> Patrol:
+    """Put a cancelled patrol back on the rota by hand. The patrol is pinned."""
+    current = _locked(patrol, expected_version)
+    if current.status != PatrolStatus.CANCELLED:
+        raise ValidationError("Only a cancelled patrol can be restored.")
+    current.status = PatrolStatus.SCHEDULED
+    current.cancel_reason = ""
+    current.cancelled_by_generator = False
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason="restored")
+    _copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_create_manual(
+    *,
+    site: Site,
+    starts_at: datetime,
+    ends_at: datetime,
+    by,
+    kind: str = PatrolKind.POLICE,
+    officers_required: int = 1,
+    volunteers_required: int = 0,
+    label: str = "",
+) -> Patrol:
+    """Add a patrol no rule made (the generator never touches it); a joint one gets its open slots."""
+    if kind == PatrolKind.JOINT and volunteers_required < 1:
+        raise ValidationError({"volunteers_required": "A joint patrol needs at least one CST volunteer."})
+    patrol = Patrol(
+        area_id=site.area_id,
+        site=site,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        officers_required=officers_required,
+        volunteers_required=volunteers_required if kind == PatrolKind.JOINT else 0,
+        label=label,
+    )
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "A patrol must end after it starts."})
+    save_with_history(patrol, by=by, reason="created by hand")
+    _sync_patrol_slots(patrol, by=by)
+    return patrol
+
+
+@transaction.atomic
+def assignment_create(*, patrol: Patrol, officer: Officer, by) -> Assignment:
+    """Put an officer on a patrol. Refused, naming the other patrol, if they are already on one
+    that overlaps it in time; refused for an officer with no role in the patrol's area."""
+    # Lock the officer so two concurrent assignments of one officer cannot both pass the check.
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    if not officer.active:
+        raise ValidationError(f"{officer} is not active.")
+    if patrol.status != PatrolStatus.SCHEDULED:
+        raise ValidationError("Officers can only be assigned to a scheduled patrol.")
+    if not Membership.objects.filter(user_id=officer.user_id, area_id=patrol.area_id).exists():
+        raise ValidationError(f"{officer} is not rostered in {patrol.area}.")
+    if Assignment.objects.filter(patrol=patrol, officer=officer).exists():
+        raise ValidationError(f"{officer} is already on this patrol.")
+    clash = (
+        Assignment.objects.filter(
+            officer=officer,
+            patrol__status=PatrolStatus.SCHEDULED,
+            patrol__starts_at__lt=patrol.ends_at,
+            patrol__ends_at__gt=patrol.starts_at,
+        )
+        .select_related("patrol__site", "patrol__area")
+        .first()
+    )
+    if clash is not None:
+        other = clash.patrol
+        tz = ZoneInfo(other.area.timezone)
+        begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
+        raise ValidationError(
+            f"{officer} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
+            f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one.",
+            code="overlap",
+        )
+    assignment = Assignment(patrol=patrol, officer=officer, assigned_by=by)
+    save_with_history(assignment, by=by, reason="assigned")
+    return assignment
