@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from calendar_rules.demo import seed_rules
+from patrols.demo import seed_rota
 from people.demo import seed_people
 from sites.demo import seed_areas_and_sites
 
@@ -28,10 +29,16 @@ class Command(BaseCommand):
             logins = seed_people(demo_area=demo_area, second_area=second_area, password=password, today=today)
             demo_rules = seed_rules(demo_area, today=today)
             second_rules = seed_rules(second_area, today=today, minimal=True)
+        # The rota is generated after the rules are committed, as the nightly run would see them.
+        rota = {area: seed_rota(area=area, today=today) for area in (demo_area, second_area)}
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {demo_area.name} and {second_area.name}."))
         self.stdout.write(
             f"Patrol rules: {len(demo_rules)} in {demo_area.name}, {len(second_rules)} in {second_area.name}."
         )
+        for area, (created, assigned) in rota.items():
+            self.stdout.write(
+                f"Rota of {area.name}: {created} patrols generated, {assigned} officer assignments added."
+            )
         self.stdout.write(f"Logins (password for new users: {password}):")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {role}")

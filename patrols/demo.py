@@ -1,0 +1,48 @@
+"""Demo rota: the generated patrols of the demo areas, with officers assigned to the next days,
+so each role's start page has something to show. Safe to run twice."""
+
+from datetime import datetime, time, timedelta
+from itertools import cycle
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+
+from people.models import Officer
+from sites.models import Area, Role
+
+from .models import Patrol, PatrolStatus, RunTrigger
+from .services import assignment_create, rota_sync
+
+
+def seed_rota(*, area: Area, today, days_assigned: int = 3, by=None) -> tuple[int, int]:
+    """Generate the area's rota and put its officers on the patrols of the next `days_assigned`
+    days, round robin, skipping any that would double-book an officer. Returns (patrols created,
+    assignments made)."""
+    run = rota_sync(area=area, trigger=RunTrigger.COMMAND, by=by)
+    officers = list(
+        Officer.objects.filter(
+            active=True, user__memberships__area=area, user__memberships__group__name=Role.OFFICER
+        ).order_by("collar_number")
+    )
+    if not officers:
+        return run.created, 0
+    tz = ZoneInfo(area.timezone)
+    start = datetime.combine(today, time.min, tzinfo=tz)
+    patrols = Patrol.objects.filter(
+        area=area,
+        status=PatrolStatus.SCHEDULED,
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=days_assigned),
+        assignments__isnull=True,
+    ).order_by("starts_at", "site__name")
+    made = 0
+    rota = cycle(officers)
+    for patrol in patrols:
+        for _ in range(len(officers)):
+            try:
+                assignment_create(patrol=patrol, officer=next(rota), by=by)
+            except ValidationError:  # that officer is busy then: try the next one
+                continue
+            made += 1
+            break
+    return run.created, made
