@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from patrols.models import Assignment, Patrol
 from people.models import Officer, Volunteer
 from sites.models import Area, Membership, Site
 
@@ -50,11 +51,15 @@ def test_navigation_shows_each_role_its_own_links(world, client):
 @override_settings(DEBUG=True)
 def test_seed_demo_is_safe_to_run_twice(db, capsys):
     call_command("seed_demo")
-    counts = [Area.objects.count(), Site.objects.count(), Officer.objects.count(), Volunteer.objects.count()]
-    memberships = Membership.objects.count()
+    def counts():
+        return [
+            model.objects.count() for model in (Area, Site, Officer, Volunteer, Membership, Patrol, Assignment)
+        ]
+
+    first = counts()
     call_command("seed_demo")
-    assert [Area.objects.count(), Site.objects.count(), Officer.objects.count(), Volunteer.objects.count()] == counts
-    assert Membership.objects.count() == memberships
+    assert counts() == first
+    assert Assignment.objects.filter(officer__user__username="officer").exists()
     demo = Area.objects.get(slug="hertsmere-demo")
     assert demo.sites.count() >= 12
     assert {"synagogue", "school", "nursery", "community_centre"} <= set(demo.sites.values_list("kind", flat=True))
