@@ -54,6 +54,15 @@ def make_volunteer(area: Area, call_sign: str = "HS-01", **fields) -> Volunteer:
     return Volunteer.objects.create(area=area, call_sign=call_sign, **{**defaults, **fields})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached look-ups live in the cache; each test starts with it empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class World:
     area_a: Area

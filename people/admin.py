@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sites.history import save_with_history
+
 from .models import Officer, Volunteer
 
 
@@ -19,3 +21,6 @@ class VolunteerAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        save_with_history(obj, by=request.user, reason="edited in admin" if change else "created in admin")

@@ -63,7 +63,7 @@ class VolunteerEditView(_VolunteerFormView):
         return super().get_context_data(volunteer=self.volunteer, **kwargs)
 
     def form_valid(self, form):
-        services.volunteer_update(volunteer=self.volunteer, by=self.request.user)
+        services.volunteer_update(volunteer=self.volunteer, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Volunteer {self.volunteer.call_sign} saved.")
         return redirect("people:volunteer_list")
 

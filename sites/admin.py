@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import save_with_history
 from .models import Area, Membership, Site
 
 
@@ -19,6 +20,9 @@ class SiteAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Sites are deactivated, never deleted: patrols and history refer to them.
         return False
+
+    def save_model(self, request, obj, form, change):
+        save_with_history(obj, by=request.user, reason="edited in admin" if change else "created in admin")
 
 
 @admin.register(Membership)

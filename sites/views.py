@@ -58,9 +58,7 @@ class SiteEditView(_SiteFormView):
         return super().get_context_data(site=self.site, history=history, **kwargs)
 
     def form_valid(self, form):
-        # The form already applied cleaned values to the instance; the service validates and
-        # saves them with history.
-        services.site_update(site=self.site, by=self.request.user)
+        services.site_update(site=self.site, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"Site “{self.site.name}” saved.")
         return redirect("sites:site_list")
 

@@ -51,10 +51,9 @@ def test_navigation_shows_each_role_its_own_links(world, client):
 @override_settings(DEBUG=True)
 def test_seed_demo_is_safe_to_run_twice(db, capsys):
     call_command("seed_demo")
+
     def counts():
-        return [
-            model.objects.count() for model in (Area, Site, Officer, Volunteer, Membership, Patrol, Assignment)
-        ]
+        return [model.objects.count() for model in (Area, Site, Officer, Volunteer, Membership, Patrol, Assignment)]
 
     first = counts()
     call_command("seed_demo")
@@ -74,3 +73,25 @@ def test_seed_demo_refuses_with_debug_off_unless_forced(db):
         call_command("seed_demo")
     call_command("seed_demo", "--force")
     assert Area.objects.filter(slug="hertsmere-demo").exists()
+
+
+def test_repeated_wrong_passwords_lock_the_sign_in_for_that_user(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "inspector_a", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "inspector_a", "password": "pw"})
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_api_token_endpoint_is_rate_limited(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    statuses = [
+        client.post(reverse("api-token"), {"username": f"guess{n}", "password": "x"}, format="json").status_code
+        for n in range(12)
+    ]
+    assert statuses[:10] == [400] * 10
+    assert statuses[10:] == [429, 429]
