@@ -30,5 +30,10 @@ def navigation(request):
             url = reverse(url_name)
         except NoReverseMatch:  # a page that a later part of the product provides
             continue
-        links.append({"label": label, "url": url, "active": request.path.startswith(url)})
+        links.append({"label": label, "url": url, "active": False})
+    # The current page is the link with the longest URL the path starts with (so /rules/calendar/
+    # marks "Calendar", not also "Rules").
+    matching = [link for link in links if request.path.startswith(link["url"])]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return {"nav_links": links, "access": access}

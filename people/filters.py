@@ -1,10 +1,12 @@
 import django_filters
 
+from sites.filters import active_filter
+
 from .models import Officer, Rank, Volunteer
 
 
 class VolunteerFilter(django_filters.FilterSet):
-    active = django_filters.BooleanFilter()
+    active = active_filter()
     search = django_filters.CharFilter(method="filter_search", label="Call sign or name")
     area = django_filters.CharFilter(field_name="area__slug", label="Area (slug)")
 
@@ -19,8 +21,8 @@ class VolunteerFilter(django_filters.FilterSet):
 
 
 class OfficerFilter(django_filters.FilterSet):
-    rank = django_filters.ChoiceFilter(choices=Rank.choices)
-    active = django_filters.BooleanFilter()
+    rank = django_filters.ChoiceFilter(choices=Rank.choices, empty_label="Any")
+    active = active_filter()
     team = django_filters.CharFilter()
 
     class Meta:

@@ -7,7 +7,8 @@ class VolunteerForm(forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["area", "call_sign", "name", "phone", "email", "card_expires"]
-        widgets = {"card_expires": forms.DateInput(attrs={"type": "date"})}
+        # ISO format: a browser date input reads nothing else (the en-GB default is dd/mm/yyyy).
+        widgets = {"card_expires": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, View
 
 from sites.models import Role
-from sites.permissions import RoleRequiredMixin
+from sites.permissions import RoleRequiredMixin, redirect_back
 from sites.selectors import areas_with_role
 
 from . import services
@@ -77,4 +77,4 @@ class VolunteerActiveView(RoleRequiredMixin, View):
         active = request.POST.get("active") == "1"
         services.volunteer_set_active(volunteer=volunteer, by=request.user, active=active)
         messages.success(request, f"Volunteer {volunteer.call_sign} {'reactivated' if active else 'deactivated'}.")
-        return redirect("people:volunteer_list")
+        return redirect_back(request, "people:volunteer_list")

@@ -38,3 +38,14 @@ class RolePermission(BasePermission):
         access = access_for(request.user)
         roles = view.read_roles if request.method in SAFE_METHODS else getattr(view, "write_roles", ())
         return access.is_admin or (bool(roles) and access.has_role(*roles))
+
+
+def redirect_back(request, fallback: str):
+    """Back to the page the POST came from (its filters kept), if it is one of ours."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)

@@ -8,7 +8,7 @@ from . import services
 from .filters import SiteFilter
 from .forms import SiteForm
 from .models import Role
-from .permissions import RoleRequiredMixin
+from .permissions import RoleRequiredMixin, redirect_back
 from .selectors import areas_with_role, sites_for_inspection
 
 
@@ -74,4 +74,4 @@ class SiteActiveView(RoleRequiredMixin, View):
         active = request.POST.get("active") == "1"
         services.site_set_active(site=site, by=request.user, active=active)
         messages.success(request, f"Site “{site.name}” {'reactivated' if active else 'deactivated'}.")
-        return redirect("sites:site_list")
+        return redirect_back(request, "sites:site_list")

@@ -95,3 +95,10 @@ def test_the_api_token_endpoint_is_rate_limited(world):
     ]
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429, 429]
+
+
+def test_only_the_most_specific_menu_link_is_marked_current(world, client):
+    client.force_login(world.users["inspector_a"])
+    page = client.get(reverse("calendar_rules:calendar")).content.decode()
+    assert page.count('aria-current="page"') == 1
+    assert f'<a href="{reverse("calendar_rules:calendar")}" aria-current="page">' in page

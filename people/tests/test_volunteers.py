@@ -87,3 +87,31 @@ def test_contact_details_are_shown_to_coordinators_only(world):
         response = world.client(persona).get(reverse("volunteer-list"))
         assert response.status_code == 403
         assert phone not in response.content.decode()
+
+
+def test_the_edit_form_shows_the_card_date_as_a_browser_date_input_reads_it(world):
+    volunteer = world.objects["volunteer_a"]
+    page = world.client("coordinator").get(reverse("people:volunteer_edit", args=[volunteer.pk])).content.decode()
+    assert 'type="date"' in page
+    assert f'value="{volunteer.card_expires:%Y-%m-%d}"' in page
+
+
+def test_the_volunteer_list_pages_and_keeps_its_filters(world):
+    for number in range(2, 62):
+        make_volunteer(world.area_a, call_sign=f"HS-{number:02d}")
+    page = world.client("coordinator").get(reverse("people:volunteer_list"), {"active": "true"}).content.decode()
+    assert "Page 1 of 2" in page
+    assert 'href="?active=true&amp;page=2"' in page
+
+
+def test_deactivating_from_a_filtered_list_returns_to_that_list(world):
+    volunteer = world.objects["volunteer_a"]
+    back = reverse("people:volunteer_list") + "?search=HS"
+    response = world.client("coordinator").post(
+        reverse("people:volunteer_active", args=[volunteer.pk]), {"active": "0", "next": back}
+    )
+    assert response["Location"] == back
+    elsewhere = world.client("coordinator").post(
+        reverse("people:volunteer_active", args=[volunteer.pk]), {"active": "1", "next": "https://evil.example/"}
+    )
+    assert elsewhere["Location"] == reverse("people:volunteer_list")

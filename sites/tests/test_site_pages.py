@@ -114,3 +114,19 @@ def test_admin_cannot_delete_a_site(world):
     site = world.objects["site_a"]
     assert client.get(reverse("admin:protected_sites_site_change", args=[site.pk])).status_code == 200
     assert client.get(reverse("admin:protected_sites_site_delete", args=[site.pk])).status_code == 403
+
+
+def test_the_pager_keeps_the_filters(world):
+    for number in range(60):
+        make_site(world.area_a, name=f"School {number:02d}", kind=SiteKind.SCHOOL)
+    page = world.client("inspector_a").get(reverse("sites:site_list"), {"kind": "school"}).content.decode()
+    assert 'href="?kind=school&amp;page=2"' in page
+    page2 = world.client("inspector_a").get(reverse("sites:site_list"), {"kind": "school", "page": 2}).content.decode()
+    assert 'href="?kind=school&amp;page=1"' in page2
+    assert "Beth Test Synagogue" not in page2
+
+
+def test_the_status_filter_reads_any_active_inactive(world):
+    page = world.client("inspector_a").get(reverse("sites:site_list")).content.decode()
+    assert '<option value="" selected>Any</option>' in page
+    assert '<option value="false">Inactive</option>' in page
