@@ -60,7 +60,8 @@ class VolunteerEditView(_VolunteerFormView):
         return {**super().get_form_kwargs(), "instance": self.volunteer}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(volunteer=self.volunteer, **kwargs)
+        history = self.volunteer.history.select_related("history_user").order_by("-history_date")[:20]
+        return super().get_context_data(volunteer=self.volunteer, history=history, **kwargs)
 
     def form_valid(self, form):
         services.volunteer_update(volunteer=self.volunteer, by=self.request.user, **form.cleaned_data)

@@ -78,6 +78,8 @@ def test_deactivating_keeps_the_volunteer_and_its_history(world):
     volunteer.refresh_from_db()
     assert volunteer.active is False
     assert volunteer.history.latest().history_change_reason == "deactivated"
+    page = client.get(reverse("people:volunteer_edit", args=[volunteer.pk])).content.decode()
+    assert "deactivated by coordinator" in page
 
 
 def test_contact_details_are_shown_to_coordinators_only(world):
