@@ -266,3 +266,9 @@ def test_the_calendar_says_when_a_month_cannot_be_read(world, inspector):
 
 def test_the_calendar_of_another_area_is_not_found(world, inspector):
     assert inspector.get(reverse("calendar_rules:calendar"), {"area": "area-b"}).status_code == 404
+
+
+def test_the_calendar_has_a_month_picker_that_keeps_the_area(world):
+    page = world.client("inspector_a").get(reverse("calendar_rules:calendar"), {"month": "2027-09"}).content.decode()
+    assert 'type="month" name="month" id="id_month" value="2027-09"' in page
+    assert f'name="area" value="{world.area_a.slug}"' in page
