@@ -185,7 +185,7 @@ def main() -> None:
         rate = rows_written / seconds if seconds else 0
         detail = (
             f"created={run.created} updated={run.updated} cancelled={run.cancelled} restored={run.restored} "
-            f"kept={run.kept} pinned={run.pinned} slots+={slots} rules replanned={run.rules_replanned} "
+            f"kept={run.kept} pinned={run.pinned} held={run.held} slots+={slots} rules replanned={run.rules_replanned} "
             f"extended={run.rules_extended}"
         )
         print(f"{label:<52}{rows_written:>9}{seconds:>10.2f}{rate:>11,.0f}{'':>9}   {detail}")

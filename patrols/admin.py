@@ -95,6 +95,7 @@ class GenerationRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "restored",
         "kept",
         "pinned",
+        "held",
         "duration_seconds",
         "queued_at",
     ]

@@ -79,11 +79,15 @@ def update_rows(
     *,
     extra_set: str = "",
     extra_params: Sequence = (),
+    where: str = "",
 ) -> int:
-    """Set `columns` (name, PostgreSQL type) of the rows whose id is each row's first value.
+    """Set `columns` (name, PostgreSQL type) of the rows whose id is each row's first value;
+    return how many rows changed.
 
     `extra_set` adds assignments computed in SQL (e.g. ``version = version + 1``), with
-    `extra_params` for its placeholders.
+    `extra_params` for its placeholders. `where` (SQL without placeholders, naming the target's
+    columns unqualified, e.g. ``NOT pinned``) skips rows it does not hold for: a guard re-checked
+    on the row as it is when written, not as it was read.
     """
     if not rows:
         return 0
@@ -99,7 +103,10 @@ def update_rows(
             assignments = ", ".join(f"{name} = c.{name}" for name in names)
             if extra_set:
                 assignments += f", {extra_set}"
-            cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {staging} AS c WHERE t.id = c.id", extra_params)
+            condition = f" AND ({where})" if where else ""
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {staging} AS c WHERE t.id = c.id{condition}", extra_params
+            )
             count = cursor.rowcount
             cursor.execute(f"DROP TABLE {staging}")
             return count
@@ -107,43 +114,44 @@ def update_rows(
         if extra_set:
             assignments += f", {extra_set}"
         params = [(*(_adapt(value) for value in row[1:]), *map(_adapt, extra_params), row[0]) for row in rows]
-        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)
-        return len(rows)
+        condition = f" AND ({where})" if where else ""
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s{condition}", params)
+        return cursor.rowcount
 
 
-def update_ids(table: str, ids: Sequence[int], set_sql: str, params: Sequence = ()) -> int:
-    """Apply one ``SET`` clause to every row whose id is in `ids`: one statement."""
+def update_ids(
+    table: str, ids: Sequence[int], set_sql: str, params: Sequence = (), *, where: str = "", where_params: Sequence = ()
+) -> int:
+    """Apply one ``SET`` clause to every row whose id is in `ids` and for which `where` (with
+    `where_params`) holds: one statement. Returns how many rows changed."""
     if not ids:
         return 0
+    condition = f" AND ({where})" if where else ""
     with connection.cursor() as cursor:
         if is_postgresql():
-            cursor.execute(f"UPDATE {table} SET {set_sql} WHERE id = ANY(%s)", [*params, list(ids)])
+            cursor.execute(
+                f"UPDATE {table} SET {set_sql} WHERE id = ANY(%s){condition}", [*params, list(ids), *where_params]
+            )
         else:
             cursor.execute(
-                f"UPDATE {table} SET {set_sql} WHERE id IN (SELECT value FROM json_each(%s))",
-                [*map(_adapt, params), json.dumps(list(ids))],
+                f"UPDATE {table} SET {set_sql} WHERE id IN (SELECT value FROM json_each(%s)){condition}",
+                [*map(_adapt, params), json.dumps(list(ids)), *map(_adapt, where_params)],
             )
         return cursor.rowcount
 
 
-def delete_ids(table: str, ids: Sequence[int]) -> int:
-    """Delete the rows whose id is in `ids` (used only for surplus *empty* volunteer slots)."""
+def delete_ids(table: str, ids: Sequence[int], *, where: str = "", where_params: Sequence = ()) -> int:
+    """Delete the rows whose id is in `ids` and for which `where` holds (used only for surplus
+    *empty* volunteer slots). Returns how many rows went."""
     if not ids:
         return 0
+    condition = f" AND ({where})" if where else ""
     with connection.cursor() as cursor:
         if is_postgresql():
-            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s)", [list(ids)])
+            cursor.execute(f"DELETE FROM {table} WHERE id = ANY(%s){condition}", [list(ids), *where_params])
         else:
             cursor.execute(
-                f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+                f"DELETE FROM {table} WHERE id IN (SELECT value FROM json_each(%s)){condition}",
+                [json.dumps(list(ids)), *map(_adapt, where_params)],
             )
         return cursor.rowcount
-
-
-def ids_param(ids: Sequence[int]):
-    """A parameter matching a list of ids in raw SQL: `= ANY(%s)` on PostgreSQL, `json_each(%s)` elsewhere."""
-    return list(ids) if is_postgresql() else json.dumps(list(ids))
-
-
-def ids_match_sql(column: str) -> str:
-    return f"{column} = ANY(%s)" if is_postgresql() else f"{column} IN (SELECT value FROM json_each(%s))"

@@ -1,13 +1,31 @@
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
+
+from calendar_rules.dates import MAX_YEAR, MIN_YEAR
 
 from .models import Patrol, PatrolKind, PatrolStatus
+
+
+class _CalendarDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time within the years the calendar covers (calendar_rules.dates)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise forms.ValidationError(f"Dates from {MIN_YEAR} to {MAX_YEAR} only.", code="out_of_range")
+        return value
+
+
+class CalendarDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _CalendarDateTimeField
 
 
 class PatrolFilter(django_filters.FilterSet):
     """The patrols API's filters: a date range on the start, site, kind, status and area."""
 
-    start = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label="Starts at or after")
-    end = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt", label="Starts before")
+    start = CalendarDateTimeFilter(field_name="starts_at", lookup_expr="gte", label="Starts at or after")
+    end = CalendarDateTimeFilter(field_name="starts_at", lookup_expr="lt", label="Starts before")
     site = django_filters.NumberFilter(field_name="site_id")
     kind = django_filters.ChoiceFilter(choices=PatrolKind.choices)
     status = django_filters.ChoiceFilter(choices=PatrolStatus.choices)

@@ -52,6 +52,13 @@ class RunTrigger(models.TextChoices):
     COMMAND = "command", "Management command"
 
 
+# The Celery time limits of one area's run (patrols.tasks.generate_rota_for_area). A run still
+# queued or running after the hard limit has been lost by the worker: the progress page stops
+# polling it and says so.
+RUN_SOFT_TIME_LIMIT_SECONDS = 20 * 60
+RUN_TIME_LIMIT_SECONDS = 25 * 60
+
+
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
@@ -79,6 +86,9 @@ class GenerationRun(models.Model):
     restored = models.PositiveIntegerField(default=0)
     kept = models.PositiveIntegerField(default=0)
     pinned = models.PositiveIntegerField(default=0)
+    # Patrols people are on (officers assigned, volunteers in slots): the generator keeps them as
+    # they are even when their rule now says otherwise, so the inspector can move them by hand.
+    held = models.PositiveIntegerField(default=0)
     # How many rules were planned over the whole window (new or changed) and how many only
     # extended by the days the window moved on.
     rules_replanned = models.PositiveIntegerField(default=0)
@@ -87,6 +97,8 @@ class GenerationRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # A run that succeeded but skipped something: the rules it could not plan, and why.
+    warnings = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]
@@ -102,6 +114,11 @@ class GenerationRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
+    def is_stale(self, now) -> bool:
+        """Queued or running for longer than the task's hard time limit: the worker lost it."""
+        since = self.started_at or self.queued_at
+        return not self.is_finished and since is not None and (now - since).total_seconds() > RUN_TIME_LIMIT_SECONDS
 
     @property
     def duration(self):
@@ -187,10 +204,6 @@ class Patrol(models.Model):
     def is_manual(self) -> bool:
         return self.rule_id is None
 
-    @property
-    def is_joint(self) -> bool:
-        return self.kind == PatrolKind.JOINT
-
 
 class Assignment(models.Model):
     """An officer on a patrol. The service refuses an officer on two overlapping patrols."""
@@ -250,10 +263,6 @@ class VolunteerSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer or 'Open slot'} on {self.patrol}"
-
-    @property
-    def is_filled(self) -> bool:
-        return self.volunteer_id is not None
 
 
 class Visit(models.Model):

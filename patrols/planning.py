@@ -11,6 +11,10 @@ Diff, keyed by ``(rule_id, occurrence_key)`` — the decisions, in the order the
 1. Pinned (edited by hand, which includes cancelled by hand): left untouched whether
    planned or not, counted in ``pinned``. A stored patrol without a rule (manual) is
    treated the same way; the loader should not pass those, but if it does they are safe.
+   Staffed (people have been put on it: an officer assigned, a volunteer in one of its
+   slots, a visit): left untouched in the same way — its time never moves and it is never
+   cancelled by the generator, since that could double-book the people on it — counted in
+   ``held`` (a patrol both pinned and staffed counts as pinned).
 2. The past never changes: a stored patrol that has started (``starts_at <= now``) is
    neither updated, cancelled nor restored, and a planned occurrence that starts at or
    before ``now`` is not created — the diff looks forward only, so such an occurrence
@@ -28,7 +32,7 @@ Diff, keyed by ``(rule_id, occurrence_key)`` — the decisions, in the order the
    and the rota's history must show them.
 
 Every stored patrol passed in lands in exactly one of ``update``, ``cancel``,
-``restore``, ``kept`` and ``pinned``. Applying a diff and diffing again with the same
+``restore``, ``kept``, ``pinned`` and ``held``. Applying a diff and diffing again with the same
 plan gives an empty diff.
 
 ``stored`` must be the stored patrols of the same rules and the same window that was
@@ -40,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "CANCELLED",
@@ -53,8 +58,10 @@ __all__ = [
     "RulePlanInput",
     "StoredPatrol",
     "diff",
+    "local_midnight",
     "occurrence_key",
     "plan",
+    "validate_rule",
 ]
 
 PATROL_KINDS = ("police", "joint")
@@ -121,6 +128,7 @@ class StoredPatrol:
     status: str  # "scheduled" | "cancelled" | "completed" | "missed"
     pinned: bool  # edited by hand: the generator never touches it again
     cancelled_by_generator: bool  # cancelled because no longer planned: may be restored
+    staffed: bool = False  # people are on it (assignments, filled slots, visits): held like pinned
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,10 +141,17 @@ class Diff:
     restore: list[tuple[int, PlannedPatrol]]  # generator-cancelled, planned again: scheduled + new values
     kept: int  # stored, not pinned, left as they are
     pinned: int  # stored, pinned (or manual), left alone whether planned or not
+    held: int = 0  # stored, staffed (not pinned): left alone whether planned or not
 
     @property
     def writes_nothing(self) -> bool:
         return not (self.create or self.update or self.cancel or self.restore)
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of `day` in `tz` (midnight exists in every zone we serve; if a zone
+    skipped it, zoneinfo's fold=0 gives the instant just after the gap)."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
 def occurrence_key(site_id: int, local_date: date, index: int) -> str:
@@ -158,13 +173,9 @@ def plan(rules: Iterable[RulePlanInput]) -> Iterator[PlannedPatrol]:
         kind = rule.kind
         officers_required = rule.officers_required
         volunteers_required = rule.volunteers_required
-        if kind not in PATROL_KINDS:
-            raise ValueError(f"rule {rule_id}: unknown patrol kind {kind!r}")
-        if officers_required < 0 or volunteers_required < 0:
-            raise ValueError(f"rule {rule_id}: staffing cannot be negative")
         # (key suffix, starts_at, ends_at, label) per occurrence; the key's site prefix
         # is added per site: occurrence_key() == f"s{site_id}:" + suffix.
-        prepared = _prepared_occurrences(rule_id, rule.occurrences)
+        prepared = validate_rule(rule)
         for site_id in dict.fromkeys(rule.site_ids):  # each site once, in order
             prefix = f"s{site_id}:"
             for suffix, starts_at, ends_at, label in prepared:
@@ -179,6 +190,17 @@ def plan(rules: Iterable[RulePlanInput]) -> Iterator[PlannedPatrol]:
                     volunteers_required,
                     label,
                 )
+
+
+def validate_rule(rule: RulePlanInput) -> list[tuple[str, datetime, datetime, str]]:
+    """Check one rule as `plan` would, and return its prepared occurrences (key suffix, start,
+    end, label). Raises ValueError naming the rule, so a caller can skip one bad rule and plan
+    the others."""
+    if rule.kind not in PATROL_KINDS:
+        raise ValueError(f"rule {rule.rule_id}: unknown patrol kind {rule.kind!r}")
+    if rule.officers_required < 0 or rule.volunteers_required < 0:
+        raise ValueError(f"rule {rule.rule_id}: staffing cannot be negative")
+    return _prepared_occurrences(rule.rule_id, rule.occurrences)
 
 
 def _prepared_occurrences(rule_id: int, occurrences: Iterable[Occurrence]) -> list[tuple[str, datetime, datetime, str]]:
@@ -215,6 +237,7 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
     restore: list[tuple[int, PlannedPatrol]] = []
     kept = 0
     pinned = 0
+    held = 0
 
     # Stored patrols by key. A key's value becomes None once the plan has used it, which
     # also catches a key planned twice.
@@ -229,9 +252,11 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         by_key[key] = patrol
 
     def settle_unplanned(patrol: StoredPatrol) -> None:
-        nonlocal kept, pinned
+        nonlocal kept, pinned, held
         if patrol.pinned:
             pinned += 1
+        elif patrol.staffed:
+            held += 1
         elif patrol.status == SCHEDULED and patrol.starts_at > now:
             cancel.append(patrol.id)
         else:  # past, or already cancelled, completed or missed
@@ -252,6 +277,8 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
             settle_unplanned(patrol)  # only the future is planned
         elif patrol.pinned:
             pinned += 1
+        elif patrol.staffed:
+            held += 1
         elif patrol.starts_at <= now:
             kept += 1
         elif patrol.status == SCHEDULED:
@@ -276,4 +303,4 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         if patrol is not None:
             settle_unplanned(patrol)
 
-    return Diff(create=create, update=update, cancel=cancel, restore=restore, kept=kept, pinned=pinned)
+    return Diff(create=create, update=update, cancel=cancel, restore=restore, kept=kept, pinned=pinned, held=held)

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
 from calendar_rules.occurrences import RuleSpec
 from sites.access import Access
 from sites.models import Area, Role
 
-from .models import Assignment, GenerationRun, Patrol, PatrolKind, RuleGenerationState, SlotStatus, VolunteerSlot
-from .planning import StoredPatrol
+from .models import (
+    Assignment,
+    GenerationRun,
+    Patrol,
+    PatrolKind,
+    RuleGenerationState,
+    SlotStatus,
+    Visit,
+    VolunteerSlot,
+)
+from .planning import StoredPatrol, local_midnight
+
+logger = logging.getLogger(__name__)
 
 # ---- the generator's loaders ----------------------------------------------------------------
 
@@ -71,7 +87,10 @@ _STORED_FIELDS = (
 def stored_patrols(ranges: Iterable[tuple[Iterable[int], date, date | None]]) -> list[StoredPatrol]:
     """The generated patrols of each (rule ids, first, last) span of occurrence dates, as the pure
     diff's input. One query however many rules and patrols: the spans are OR-ed together. `last`
-    None means no end (a retired rule: every patrol of it from `first` on)."""
+    None means no end (a retired rule: every patrol of it from `first` on).
+
+    `staffed` is true for a patrol people are on: an officer assigned, a volunteer asked or
+    confirmed in one of its slots (an open or declined slot holds nobody), or a visit made."""
     condition = Q()
     for rule_ids, first, last in ranges:
         part = Q(rule_id__in=list(rule_ids), occurrence_date__gte=first)
@@ -80,8 +99,24 @@ def stored_patrols(ranges: Iterable[tuple[Iterable[int], date, date | None]]) ->
         condition |= part
     if not condition:
         return []
-    rows = Patrol.objects.filter(condition).order_by().values_list(*_STORED_FIELDS)
-    return [StoredPatrol(*row) for row in rows.iterator(chunk_size=10_000)]
+    patrol = OuterRef("pk")
+    rows = (
+        Patrol.objects.filter(condition)
+        .order_by()
+        .annotate(
+            has_assignment=Exists(Assignment.objects.filter(patrol=patrol)),
+            has_volunteer=Exists(
+                VolunteerSlot.objects.filter(patrol=patrol, status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED))
+            ),
+            has_visit=Exists(Visit.objects.filter(patrol=patrol)),
+        )
+        .values_list(*_STORED_FIELDS, "has_assignment", "has_volunteer", "has_visit")
+    )
+    width = len(_STORED_FIELDS)
+    return [
+        StoredPatrol(*row[:width], staffed=row[width] or row[width + 1] or row[width + 2])
+        for row in rows.iterator(chunk_size=10_000)
+    ]
 
 
 def slot_places(patrol_ids: Iterable[int]) -> dict[int, tuple[int, list[int]]]:
@@ -149,18 +184,131 @@ def rota_patrols(*, area: Area, start: datetime, end: datetime) -> QuerySet[Patr
     )
 
 
-def officer_day(*, officer, start: datetime, end: datetime) -> QuerySet[Assignment]:
-    """An officer's assignments on patrols starting in [start, end): site, notes and the CST
-    partners (call sign and name only — §6: names on their own joint patrols). Three queries."""
+def rota_grid(*, area: Area, start: date, days: int) -> list[dict]:
+    """The read-only rota of `area` for the local dates start..start+days-1: per day, its
+    observances (and the Shabbat or festival whose evening it is), and its patrols by site name
+    (each with `local_starts`/`local_ends` in the area's time zone). One query."""
+    tz = ZoneInfo(area.timezone)
+    end = start + timedelta(days=days - 1)
+    patrols = rota_patrols(area=area, start=local_midnight(start, tz), end=local_midnight(end + timedelta(days=1), tz))
+    by_day: dict[date, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for patrol in patrols:
+        patrol.local_starts = patrol.starts_at.astimezone(tz)
+        patrol.local_ends = patrol.ends_at.astimezone(tz)
+        by_day[patrol.local_starts.date()][patrol.site.name].append(patrol)
+    observances = defaultdict(list)
+    for observance in jewish_calendar.observances_between(start, end + timedelta(days=1)):
+        observances[observance.date].append(observance)
+    grid = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        sites = by_day.get(day, {})
+        grid.append(
+            {
+                "date": day,
+                "observances": [o.name for o in observances.get(day, [])],
+                # A Jewish day begins at nightfall: this evening already belongs to tomorrow's
+                # Shabbat or festival, and evening patrols are for it.
+                "evening_of": [o.name for o in observances.get(day + timedelta(days=1), []) if o.work_forbidden],
+                "sites": sorted(sites.items()),
+                "count": sum(len(items) for items in sites.values()),
+            }
+        )
+    return grid
+
+
+def officer_day(*, officer, windows: dict[int, tuple[datetime, datetime]]) -> QuerySet[Assignment]:
+    """An officer's assignments on patrols of the given areas starting in each area's [start, end)
+    window (area id -> window): site, notes and the CST partners (call sign and name only — §6:
+    names on their own joint patrols). Three queries. No windows: nothing."""
+    if not windows:
+        return Assignment.objects.none()
+    in_window = Q(pk__in=[])
+    for area_id, (start, end) in windows.items():
+        in_window |= Q(patrol__area_id=area_id, patrol__starts_at__gte=start, patrol__starts_at__lt=end)
     partners = VolunteerSlot.objects.filter(volunteer__isnull=False).exclude(status=SlotStatus.DECLINED)
     return (
-        Assignment.objects.filter(officer=officer, patrol__starts_at__gte=start, patrol__starts_at__lt=end)
+        Assignment.objects.filter(in_window, officer=officer)
         .select_related("patrol__site", "patrol__area")
         .prefetch_related(
             Prefetch("patrol__slots", queryset=partners.select_related("volunteer").order_by("id"), to_attr="partners")
         )
         .order_by("patrol__starts_at")
     )
+
+
+def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dict]:
+    """An officer's patrols today and on the next `days - 1` days, in the areas where they hold the
+    officer role *now* (one removed from an area no longer sees its patrols, site notes or CST
+    names). "Today" is each area's own local date. Per day: its date (in the first area's time
+    zone, by name), and the patrols with local start and end times and CST partners."""
+    areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
+    if not areas:
+        return []
+    todays: dict[int, date] = {}
+    windows: dict[int, tuple[datetime, datetime]] = {}
+    for area in areas:
+        tz = ZoneInfo(area.timezone)
+        today = now.astimezone(tz).date()
+        todays[area.pk] = today
+        windows[area.pk] = (local_midnight(today, tz), local_midnight(today + timedelta(days=days), tz))
+    items: dict[int, list] = defaultdict(list)
+    for assignment in officer_day(officer=officer, windows=windows):
+        patrol = assignment.patrol
+        tz = ZoneInfo(patrol.area.timezone)
+        local_start = patrol.starts_at.astimezone(tz)
+        offset = (local_start.date() - todays[patrol.area_id]).days
+        ends = patrol.ends_at.astimezone(tz)
+        items[offset].append({"patrol": patrol, "starts": local_start, "ends": ends, "partners": patrol.partners})
+    first_today = todays[areas[0].pk]
+    names = {0: "Today", 1: "Tomorrow"}
+    return [
+        {"date": first_today + timedelta(days=offset), "name": names.get(offset, ""), "items": items.get(offset, [])}
+        for offset in range(days)
+    ]
+
+
+# ---- a run's progress ---------------------------------------------------------------------------
+
+
+def run_progress_key(run_id: int) -> str:
+    """The cache key of a run's live progress. A run writes its stages inside its transaction,
+    where other connections cannot see them; the cache (Redis when configured, shared by every
+    process) carries them to the progress page until the run commits its outcome."""
+    return f"patrols:run-progress:{run_id}"
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """What the progress partial shows of a run: the latest stage, and whether to keep polling."""
+
+    run: GenerationRun
+    progress: int
+    message: str
+    news_at: datetime | None  # when the run last reported a stage
+    stale: bool  # still queued or running after the task's hard time limit: the worker lost it
+    news_local: str  # news_at as HH:MM in the area's time zone
+
+    @property
+    def polling(self) -> bool:
+        return not self.run.is_finished and not self.stale
+
+
+def run_progress(run: GenerationRun, *, now: datetime) -> RunProgress:
+    """The run's latest stage: from the cache while it runs, else as recorded on the run."""
+    progress, message = run.progress, run.progress_message
+    news_at = run.started_at or run.queued_at
+    if not run.is_finished:
+        try:
+            live = cache.get(run_progress_key(run.pk))
+        except Exception:  # a cache outage must not break the page: show what the run recorded
+            logger.warning("could not read the progress of generation run %s", run.pk, exc_info=True)
+            live = None
+        if live and (news_at is None or live["at"] >= news_at):
+            progress, message, news_at = live["progress"], live["message"], live["at"]
+    stale = run.is_stale(now)
+    news_local = news_at.astimezone(ZoneInfo(run.area.timezone)).strftime("%H:%M") if news_at else ""
+    return RunProgress(run, progress, message, news_at, stale, news_local)
 
 
 def joint_patrols_for_coordination(access: Access, *, start: datetime, end: datetime) -> QuerySet[Patrol]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,10 +28,11 @@ from calendar_rules.selectors import area_location
 from calendar_rules.zmanim import Location
 from people.models import Officer
 from sites.history import save_with_history
-from sites.models import Area, Membership, Site
+from sites.models import Area, Membership, Role, Site
 
 from . import bulk_writes, planning
 from .models import (
+    RUN_TIME_LIMIT_SECONDS,
     Assignment,
     GenerationRun,
     Patrol,
@@ -42,7 +44,14 @@ from .models import (
     SlotStatus,
     VolunteerSlot,
 )
-from .selectors import RuleToPlan, generation_states, rules_to_plan, slot_places, stored_patrols
+from .selectors import (
+    RuleToPlan,
+    generation_states,
+    rules_to_plan,
+    run_progress_key,
+    slot_places,
+    stored_patrols,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +115,6 @@ def rule_fingerprint(rule: RuleToPlan, location: Location) -> str:
     return hashlib.sha256(repr(payload).encode()).hexdigest()
 
 
-def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """The first instant of `day` in `tz` (midnight exists in every zone we serve; if a zone
-    skipped it, zoneinfo's fold=0 gives the instant just after the gap)."""
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
-
-
 @dataclass
 class _RulePlan:
     """What one run does for one rule: reconcile its patrols of the local dates first..last."""
@@ -134,9 +137,10 @@ class _Counts:
     restored: int = 0
     kept: int = 0
     pinned: int = 0
+    held: int = 0
     rules_replanned: int = 0
     rules_extended: int = 0
-    extra: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def as_fields(self) -> dict:
         return {
@@ -146,6 +150,7 @@ class _Counts:
             "restored": self.restored,
             "kept": self.kept,
             "pinned": self.pinned,
+            "held": self.held,
             "rules_replanned": self.rules_replanned,
             "rules_extended": self.rules_extended,
         }
@@ -160,24 +165,65 @@ def generation_run_queue(*, area: Area, trigger: str, by=None) -> GenerationRun:
 
 
 def generation_run_start(*, area: Area, by, days: int | None = None) -> GenerationRun:
-    """An inspector's "Generate now": a queued run, and the task enqueued once it is committed."""
-    from .tasks import generate_rota_for_area
+    """An inspector's "Generate now": a queued run, and the task enqueued once it is committed.
 
+    If the task cannot be enqueued (the broker is down), the run is marked failed with the
+    reason, so it never sits "queued" for ever."""
     with transaction.atomic():
         run = generation_run_queue(area=area, trigger=RunTrigger.MANUAL, by=by)
         # robust: with eager Celery the task runs inside on_commit; a failing run has already
         # recorded its error on the run, and must not turn the request into a server error.
-        transaction.on_commit(
-            lambda: generate_rota_for_area.delay(area.pk, days=days, trigger=RunTrigger.MANUAL, run_id=run.pk),
-            robust=True,
-        )
+        transaction.on_commit(lambda: _enqueue_run(run.pk, area_id=area.pk, days=days), robust=True)
     return run
+
+
+def _enqueue_run(run_id: int, *, area_id: int, days: int | None) -> None:
+    from .tasks import generate_rota_for_area
+
+    try:
+        generate_rota_for_area.delay(area_id, days=days, trigger=RunTrigger.MANUAL, run_id=run_id)
+    except Exception as error:
+        # With eager Celery a run that failed has recorded its own error (it is no longer
+        # queued); a run still queued was never started: the broker refused the task.
+        logger.exception("could not start generation run %s", run_id)
+        try:
+            GenerationRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+                status=RunStatus.FAILED,
+                finished_at=timezone.now(),
+                error=f"Could not start the run: {type(error).__name__}: {error}"[:5000],
+                progress=100,
+                progress_message="Failed to start",
+            )
+        except Exception:
+            logger.exception("could not record that generation run %s failed to start", run_id)
 
 
 def _update_run(run: GenerationRun, **fields) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     GenerationRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def _report_stage(run: GenerationRun, progress: int, message: str) -> None:
+    """Tell the progress page what the run is doing now. The run's own row is written inside its
+    transaction, invisible until it commits, so the stage goes through the cache (Redis when
+    configured, shared by every process); a cache outage never fails a run."""
+    run.progress, run.progress_message = progress, message
+    try:
+        django_cache.set(
+            run_progress_key(run.pk),
+            {"progress": progress, "message": message, "at": timezone.now()},
+            timeout=2 * RUN_TIME_LIMIT_SECONDS,
+        )
+    except Exception:
+        logger.warning("could not report the progress of generation run %s", run.pk, exc_info=True)
+
+
+def _forget_stages(run: GenerationRun) -> None:
+    try:
+        django_cache.delete(run_progress_key(run.pk))
+    except Exception:
+        logger.warning("could not clear the progress of generation run %s", run.pk, exc_info=True)
 
 
 def rota_sync(
@@ -192,8 +238,9 @@ def rota_sync(
 ) -> GenerationRun:
     """Bring the stored rota of `area` in line with its rules for the local dates `start`..`end`.
 
-    Defaults: from today (in the area's time zone) for settings.ROTA_HORIZON_DAYS days. `now`
-    (default: the clock) divides past from future: patrols that have started never change.
+    Defaults: from yesterday (in the area's time zone: an occurrence of yesterday may start after
+    midnight) to today + settings.ROTA_HORIZON_DAYS - 1. `now` (default: the clock) divides past
+    from future: patrols that have started never change.
 
     Load (selectors) → plan and diff (pure, patrols.planning) → apply (bulk writes), all in one
     transaction holding the area's lock (PostgreSQL: a transaction-scoped advisory lock on the
@@ -208,13 +255,20 @@ def rota_sync(
     pure diff then decides by `now` what has started. A run covers the dates from yesterday (an
     occurrence of yesterday may start after midnight) or `start`, whichever is later, to `end`.
 
+    **One bad rule does not stop the area.** A rule whose occurrences cannot be worked out (a
+    window that ends before it starts on some date, a sunset that does not happen, a recurrence
+    that does not parse) is skipped: its patrols and its generation state are left as they are,
+    the other rules are planned and written, and the run succeeds with a warning naming the rule
+    and the reason (`GenerationRun.warnings`).
+
     **Re-planning only what can have changed.** For each rule a RuleGenerationState keeps a
     fingerprint (see `rule_fingerprint`) and the dates [generated_from, generated_until] over
     which the rule's stored patrols were last reconciled with the plan of that fingerprint. A
     run plans:
 
     - the whole window (and any later part of the old span), when the rule has no state, its
-      fingerprint changed, or the window now starts before the reconciled span;
+      fingerprint changed, or the window starts before the reconciled span or after the day
+      following it (a gap the rule was never reconciled over);
     - otherwise only the dates of the window after generated_until — the nightly step: one day;
     - for a rule that is no longer active (deactivated, or its state outlives it): nothing, and
       every future patrol of it that the generator made is cancelled; its state is dropped so a
@@ -224,7 +278,10 @@ def rota_sync(
     hashes (rule fields, its active site set, the area's location and time zone, the planning code
     and calendar library versions); with the same fingerprint the plan over an already reconciled
     span is the same as last time, and the stored patrols there are as that run left them, except
-    for hand edits — and hand edits pin a patrol, which the diff keeps whatever the plan says.
+    for hand edits — and hand edits pin a patrol, which the diff keeps whatever the plan says —
+    and for staffing: a patrol people are on is held, kept whatever the plan says. (A service
+    that takes the last person off a patrol must pin it, or drop its rule's state, for this to
+    stay true.)
     Past patrols are outside every span the run loads. Manual patrols (no rule) are never loaded.
     The generator never deletes a patrol: what is no longer planned is cancelled (and may be
     restored), so assignments, slots and visits always keep their patrol.
@@ -233,8 +290,12 @@ def rota_sync(
     """
     now = now or timezone.now()
     today = now.astimezone(ZoneInfo(area.timezone)).date()
-    start = start or today
-    end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+    yesterday = today - timedelta(days=1)
+    if start is None:
+        start = yesterday
+        end = end or today + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+    else:
+        end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
     if end < start:
         raise ValidationError("The window ends before it starts.")
     if run is None:
@@ -249,30 +310,36 @@ def rota_sync(
         started_at=timezone.now(),
         finished_at=None,
         error="",
-        progress=10,
-        progress_message="Waiting for the area lock, then planning and writing",
+        warnings="",
+        progress=5,
+        progress_message="Waiting for the area lock",
         **_Counts().as_fields(),
     )
+    _report_stage(run, 5, "Waiting for the area lock")
     clock = time.monotonic()
     try:
         with transaction.atomic():
             _lock_area(area, run)
             # From the day before today: a patrol of yesterday's occurrence may start after
             # midnight; the diff itself keeps everything that has started.
-            counts = _sync_locked(area=area, run=run, first=max(start, today - timedelta(days=1)), last=end, now=now)
+            counts = _sync_locked(area=area, run=run, first=max(start, yesterday), last=end, now=now)
+            warnings = "\n".join(counts.warnings)
             _update_run(
                 run,
                 status=RunStatus.SUCCEEDED,
                 progress=100,
-                progress_message="Finished",
+                progress_message="Finished with warnings" if warnings else "Finished",
                 finished_at=timezone.now(),
+                warnings=warnings,
                 **counts.as_fields(),
             )
     except BaseException as error:
         _record_failure(run, error)
         raise
+    finally:
+        _forget_stages(run)
     logger.info(
-        "rota_sync area=%s run=%s %.2fs created=%s updated=%s cancelled=%s restored=%s kept=%s pinned=%s",
+        "rota_sync area=%s run=%s %.2fs created=%s updated=%s cancelled=%s restored=%s kept=%s pinned=%s held=%s",
         area.slug,
         run.pk,
         time.monotonic() - clock,
@@ -282,7 +349,10 @@ def rota_sync(
         run.restored,
         run.kept,
         run.pinned,
+        run.held,
     )
+    if run.warnings:
+        logger.warning("rota_sync area=%s run=%s skipped rules: %s", area.slug, run.pk, run.warnings)
     return run
 
 
@@ -305,12 +375,26 @@ def _record_failure(run: GenerationRun, error: BaseException) -> None:
 
 def _lock_area(area: Area, run: GenerationRun) -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(_ROTA_LOCK_NAMESPACE << 32) + area.pk])
+        _area_lock(area.pk)
     else:
         # SQLite serialises writers: writing first takes the write lock for the whole transaction
         # (a reader upgrading later could fail instead of waiting).
-        GenerationRun.objects.filter(pk=run.pk).update(progress=20)
+        GenerationRun.objects.filter(pk=run.pk).update(progress=10)
+
+
+def _area_lock(area_id: int) -> None:
+    """Take the rota lock of an area until the transaction ends: the generator holds it for its
+    whole run, and every hand edit of the area's patrols, assignments and slots takes it before
+    reading the patrol, so an edit and a run never interleave — the run either sees the edit (and
+    keeps the pinned or staffed patrol) or finishes before the edit reads the row it wrote.
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: the database's single writer lock
+    serialises the writes already."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("the area lock is transaction-scoped: take it inside transaction.atomic()")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [(_ROTA_LOCK_NAMESPACE << 32) + area_id])
 
 
 def _plan_rules(
@@ -322,7 +406,13 @@ def _plan_rules(
         active_ids.add(rule.rule_id)
         fingerprint = rule_fingerprint(rule, location)
         state = states.get(rule.rule_id)
-        if state is None or state.fingerprint != fingerprint or first < state.generated_from:
+        if (
+            state is None
+            or state.fingerprint != fingerprint
+            or first < state.generated_from
+            # A window starting after the reconciled span would leave a gap never planned.
+            or first > state.generated_until + timedelta(days=1)
+        ):
             # Also reconcile what an earlier, longer window generated beyond this one.
             upper = max(last, state.generated_until) if state is not None else last
             plans.append(_RulePlan(rule, rule.rule_id, first, upper, fingerprint, True, first, upper))
@@ -348,6 +438,12 @@ def _expand(plan: _RulePlan, location: Location) -> planning.RulePlanInput:
     )
 
 
+def _skip_warning(rule: RuleToPlan, error: BaseException) -> str:
+    label = rule.spec.label or "(no label)"
+    reason = f"{type(error).__name__}: {error}"
+    return f'Rule {rule.rule_id} "{label}" was skipped (its patrols are left as they were): {reason}'
+
+
 def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now: datetime) -> _Counts:
     counts = _Counts()
     if last < first:
@@ -358,6 +454,24 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     plans = _plan_rules(rules=rules, states=states, location=location, first=first, last=last)
     if not plans:
         return counts
+    planned_rules = sum(1 for plan in plans if plan.rule is not None)
+    _report_stage(run, 20, f"Planning {planned_rules} rule{'' if planned_rules == 1 else 's'}")
+
+    # Plan each rule on its own, so one that cannot be planned is skipped — its patrols are not
+    # loaded (so not read as "no longer planned") and its state is not saved — and the rest go on.
+    inputs = []
+    usable = []
+    for plan in plans:
+        if plan.rule is not None:
+            try:
+                rule_input = _expand(plan, location)
+                planning.validate_rule(rule_input)
+            except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim
+                counts.warnings.append(_skip_warning(plan.rule, error))
+                continue
+            inputs.append(rule_input)
+        usable.append(plan)
+    plans = usable
 
     # Load: the stored patrols of every span to reconcile, in one query.
     spans: dict[tuple, list[int]] = {}
@@ -365,9 +479,14 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
         spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
     stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
 
-    # Plan and diff: pure.
-    inputs = [_expand(plan, location) for plan in plans if plan.rule is not None]
+    # Diff: pure.
     diff = planning.diff(planning.plan(inputs), stored, now=now)
+    _report_stage(
+        run,
+        60,
+        f"Writing: {len(diff.create)} new, {len(diff.update) + len(diff.restore)} changed, "
+        f"{len(diff.cancel)} cancelled",
+    )
 
     # Apply.
     stamp = timezone.now()
@@ -377,6 +496,7 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     counts.cancelled = _apply_cancels(diff.cancel, run=run, stamp=stamp)
     counts.kept = diff.kept
     counts.pinned = diff.pinned
+    counts.held = diff.held
     counts.rules_replanned = sum(1 for plan in plans if plan.full)
     counts.rules_extended = sum(1 for plan in plans if plan.rule is not None and not plan.full)
     _save_states(plans, run=run)
@@ -503,6 +623,8 @@ def _apply_changes(updates, restores, stored_by_id, *, run: GenerationRun, stamp
         rows,
         extra_set="version = version + 1, last_run_id = %s, updated_at = %s",
         extra_params=(run.pk, stamp),
+        # A second guard behind the area lock: never overwrite a patrol pinned by a hand edit.
+        where="NOT pinned",
     )
     _match_slots(staffing_changed)
     return len(updates), len(restores)
@@ -522,7 +644,10 @@ def _match_slots(wanted: list[tuple[int, int]]) -> None:
         elif places < count:
             surplus.extend(open_ids[: count - places])
     bulk_writes.insert_rows(SLOT_TABLE, ("patrol_id", "status"), new_slots)
-    bulk_writes.delete_ids(SLOT_TABLE, surplus)
+    # Only slots still empty: never one a coordinator has filled since they were read.
+    bulk_writes.delete_ids(
+        SLOT_TABLE, surplus, where="status = %s AND volunteer_id IS NULL", where_params=[SlotStatus.OPEN]
+    )
 
 
 def _apply_cancels(ids: list[int], *, run: GenerationRun, stamp: datetime) -> int:
@@ -532,6 +657,9 @@ def _apply_cancels(ids: list[int], *, run: GenerationRun, stamp: datetime) -> in
         "status = %s, cancelled_by_generator = %s, cancel_reason = %s, version = version + 1, "
         "last_run_id = %s, updated_at = %s",
         [PatrolStatus.CANCELLED, True, GENERATOR_CANCEL_REASON, run.pk, stamp],
+        # A second guard behind the area lock: only a scheduled patrol nobody pinned.
+        where="status = %s AND NOT pinned",
+        where_params=[PatrolStatus.SCHEDULED],
     )
     return len(ids)
 
@@ -567,13 +695,56 @@ _EDITABLE_FIELDS = {"starts_at", "ends_at", "officers_required", "volunteers_req
 
 
 def _locked(patrol: Patrol, expected_version: int | None) -> Patrol:
-    """The patrol's current row, locked; refused if someone changed it since `expected_version`."""
+    """The patrol's current row, locked, after the area's rota lock (so a hand edit and a
+    generator run of the area never interleave); refused if someone changed it since
+    `expected_version`. Call inside a transaction."""
+    _area_lock(patrol.area_id)  # a patrol never changes area
     current = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if expected_version is not None and current.version != expected_version:
         raise ValidationError(
             "Someone else changed this patrol while you were editing it. Reload it and try again.", code="stale"
         )
     return current
+
+
+def _overlap_error(officer: Officer, *, patrol: Patrol) -> ValidationError | None:
+    """The refusal for `officer` on `patrol` (its current times) when they are on another
+    scheduled patrol that overlaps it; None when they are free."""
+    clash = (
+        Assignment.objects.filter(
+            officer=officer,
+            patrol__status=PatrolStatus.SCHEDULED,
+            patrol__starts_at__lt=patrol.ends_at,
+            patrol__ends_at__gt=patrol.starts_at,
+        )
+        .exclude(patrol_id=patrol.pk)
+        .select_related("patrol__site", "patrol__area")
+        .order_by("patrol__starts_at", "patrol_id")
+        .first()
+    )
+    if clash is None:
+        return None
+    other = clash.patrol
+    tz = ZoneInfo(other.area.timezone)
+    begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
+    return ValidationError(
+        f"{officer} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
+        f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one.",
+        code="overlap",
+    )
+
+
+def _refuse_double_booking(patrol: Patrol) -> None:
+    """Refuse a scheduled patrol whose (new) times overlap another patrol of an officer on it.
+    The officers are locked (in id order), as assignment_create locks its officer, so a
+    concurrent assignment of one of them elsewhere cannot slip past the check."""
+    if patrol.status != PatrolStatus.SCHEDULED:
+        return
+    officers = Officer.objects.select_for_update().filter(assignments__patrol=patrol).order_by("pk")
+    for officer in officers:
+        error = _overlap_error(officer, patrol=patrol)
+        if error is not None:
+            raise error
 
 
 def _sync_patrol_slots(patrol: Patrol, *, by) -> None:
@@ -596,17 +767,34 @@ def _copy_back(target: Patrol, source: Patrol) -> None:
 
 @transaction.atomic
 def patrol_update(*, patrol: Patrol, by, expected_version: int | None, **fields) -> Patrol:
-    """Edit a patrol's time, site, kind, staffing or label by hand. The patrol is pinned."""
+    """Edit a patrol's time, site, kind, staffing or label by hand. The patrol is pinned.
+
+    Refused: a patrol that has started (its time and site), a new start in the past, a site of
+    another area or an inactive one, and a new time that would put an officer on it on two
+    overlapping patrols."""
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
     current = _locked(patrol, expected_version)
-    if current.starts_at <= timezone.now() and ({"starts_at", "ends_at", "site"} & set(fields)):
+    now = timezone.now()
+    if current.starts_at <= now and ({"starts_at", "ends_at", "site"} & set(fields)):
         raise ValidationError("This patrol has started; its time and site can no longer change.", code="past")
+    if "starts_at" in fields and fields["starts_at"] <= now:
+        raise ValidationError({"starts_at": "A patrol cannot be moved to a time that has passed."}, code="past")
+    site = fields.get("site")
+    if site is not None and site.pk != current.site_id:
+        if site.area_id != current.area_id:
+            raise ValidationError({"site": "The site must be in the patrol's area."}, code="other_area")
+        if not site.active:
+            raise ValidationError({"site": f"{site.name} is not active."}, code="inactive")
     for name, value in fields.items():
         setattr(current, name, value)
+    if current.ends_at <= current.starts_at:
+        raise ValidationError({"ends_at": "A patrol must end after it starts."})
     if current.kind == PatrolKind.POLICE:
         current.volunteers_required = 0
+    if {"starts_at", "ends_at"} & set(fields):
+        _refuse_double_booking(current)
     current.pinned = True
     current.version += 1
     save_with_history(current, by=by, reason="edited: " + ", ".join(sorted(fields)))
@@ -635,11 +823,13 @@ def patrol_cancel(*, patrol: Patrol, by, reason: str, expected_version: int | No
 
 @transaction.atomic
 def patrol_restore(*, patrol: Patrol, by, expected_version: int | None) -> Patrol:
-    """Put a cancelled patrol back on the rota by hand. The patrol is pinned."""
+    """Put a cancelled patrol back on the rota by hand. The patrol is pinned. Refused when an
+    officer still on it has since been put on another patrol that overlaps it."""
     current = _locked(patrol, expected_version)
     if current.status != PatrolStatus.CANCELLED:
         raise ValidationError("Only a cancelled patrol can be restored.")
     current.status = PatrolStatus.SCHEDULED
+    _refuse_double_booking(current)
     current.cancel_reason = ""
     current.cancelled_by_generator = False
     current.pinned = True
@@ -661,9 +851,17 @@ def patrol_create_manual(
     volunteers_required: int = 0,
     label: str = "",
 ) -> Patrol:
-    """Add a patrol no rule made (the generator never touches it); a joint one gets its open slots."""
+    """Add a patrol no rule made (the generator never touches it); a joint one gets its open slots.
+    Refused at an inactive site, or starting at a time that has passed."""
     if kind == PatrolKind.JOINT and volunteers_required < 1:
         raise ValidationError({"volunteers_required": "A joint patrol needs at least one CST volunteer."})
+    if not site.active:
+        raise ValidationError({"site": f"{site.name} is not active."}, code="inactive")
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "A patrol cannot start at a time that has passed."}, code="past")
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "A patrol must end after it starts."})
+    _area_lock(site.area_id)
     patrol = Patrol(
         area_id=site.area_id,
         site=site,
@@ -674,8 +872,6 @@ def patrol_create_manual(
         volunteers_required=volunteers_required if kind == PatrolKind.JOINT else 0,
         label=label,
     )
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "A patrol must end after it starts."})
     save_with_history(patrol, by=by, reason="created by hand")
     _sync_patrol_slots(patrol, by=by)
     return patrol
@@ -684,36 +880,25 @@ def patrol_create_manual(
 @transaction.atomic
 def assignment_create(*, patrol: Patrol, officer: Officer, by) -> Assignment:
     """Put an officer on a patrol. Refused, naming the other patrol, if they are already on one
-    that overlaps it in time; refused for an officer with no role in the patrol's area."""
-    # Lock the officer so two concurrent assignments of one officer cannot both pass the check.
+    that overlaps it in time; refused for an officer without the officer role in the patrol's
+    area. The patrol is re-read under the area's rota lock (a run never moves it meanwhile), and
+    the officer locked, so two concurrent assignments of one officer cannot both pass the check.
+    A patrol with an officer on it is held: the generator never moves or cancels it again."""
+    current = _locked(patrol, None)
     officer = Officer.objects.select_for_update().get(pk=officer.pk)
     if not officer.active:
         raise ValidationError(f"{officer} is not active.")
-    if patrol.status != PatrolStatus.SCHEDULED:
+    if current.status != PatrolStatus.SCHEDULED:
         raise ValidationError("Officers can only be assigned to a scheduled patrol.")
-    if not Membership.objects.filter(user_id=officer.user_id, area_id=patrol.area_id).exists():
-        raise ValidationError(f"{officer} is not rostered in {patrol.area}.")
-    if Assignment.objects.filter(patrol=patrol, officer=officer).exists():
+    rostered = Membership.objects.filter(user_id=officer.user_id, area_id=current.area_id, group__name=Role.OFFICER)
+    if not rostered.exists():
+        raise ValidationError(f"{officer} is not rostered as an officer in {current.area}.", code="not_rostered")
+    if Assignment.objects.filter(patrol=current, officer=officer).exists():
         raise ValidationError(f"{officer} is already on this patrol.")
-    clash = (
-        Assignment.objects.filter(
-            officer=officer,
-            patrol__status=PatrolStatus.SCHEDULED,
-            patrol__starts_at__lt=patrol.ends_at,
-            patrol__ends_at__gt=patrol.starts_at,
-        )
-        .select_related("patrol__site", "patrol__area")
-        .first()
-    )
-    if clash is not None:
-        other = clash.patrol
-        tz = ZoneInfo(other.area.timezone)
-        begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
-        raise ValidationError(
-            f"{officer} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
-            f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one.",
-            code="overlap",
-        )
-    assignment = Assignment(patrol=patrol, officer=officer, assigned_by=by)
+    error = _overlap_error(officer, patrol=current)
+    if error is not None:
+        raise error
+    assignment = Assignment(patrol=current, officer=officer, assigned_by=by)
     save_with_history(assignment, by=by, reason="assigned")
+    _copy_back(patrol, current)
     return assignment

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sites.models import Area
 
-from .models import GenerationRun, RunStatus, RunTrigger
+from .models import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS, GenerationRun, RunStatus, RunTrigger
 from .services import rota_sync
 
 
@@ -26,8 +26,8 @@ from .services import rota_sync
     retry_backoff_max=600,
     retry_jitter=True,
     max_retries=5,
-    soft_time_limit=20 * 60,
-    time_limit=25 * 60,
+    soft_time_limit=RUN_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=RUN_TIME_LIMIT_SECONDS,
     acks_late=True,
 )
 def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str = RunTrigger.NIGHTLY, run_id=None):

@@ -3,11 +3,9 @@ read-only rota and generation runs (with "Generate now")."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,25 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
-from calendar_rules import jewish_calendar
+from calendar_rules.dates import LAST_DAY, parse_date_param
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 
 from . import services
-from .selectors import joint_patrols_for_coordination, officer_day, rota_patrols, runs_for_inspection
-from .services import local_midnight
+from .selectors import joint_patrols_for_coordination, my_day, rota_grid, run_progress, runs_for_inspection
 
 ROTA_DEFAULT_DAYS = 7
 ROTA_MAX_DAYS = 31
 JOINT_DAYS = 14
-
-
-def _parse_date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 class MyDayView(RoleRequiredMixin, TemplateView):
@@ -44,27 +34,9 @@ class MyDayView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         officer = getattr(self.request.user, "officer", None)
-        tz = ZoneInfo(settings.TIME_ZONE)
-        today = timezone.now().astimezone(tz).date()
         days = []
         if officer is not None:
-            start, end = local_midnight(today, tz), local_midnight(today + timedelta(days=2), tz)
-            by_day = defaultdict(list)
-            for assignment in officer_day(officer=officer, start=start, end=end):
-                patrol = assignment.patrol
-                local_start = patrol.starts_at.astimezone(ZoneInfo(patrol.area.timezone))
-                by_day[local_start.date()].append(
-                    {
-                        "patrol": patrol,
-                        "starts": local_start,
-                        "ends": patrol.ends_at.astimezone(ZoneInfo(patrol.area.timezone)),
-                        "partners": patrol.partners,
-                    }
-                )
-            days = [
-                {"date": day, "name": name, "items": by_day.get(day, [])}
-                for day, name in ((today, "Today"), (today + timedelta(days=1), "Tomorrow"))
-            ]
+            days = my_day(access=self.access, officer=officer, now=timezone.now())
         return super().get_context_data(officer=officer, days=days, **kwargs)
 
 
@@ -98,43 +70,23 @@ class RotaView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(areas=areas, area=area, **kwargs)
         if area is None:
             return context
-        tz = ZoneInfo(area.timezone)
-        today = timezone.now().astimezone(tz).date()
-        start = _parse_date(self.request.GET.get("start"), today)
+        today = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
+        try:
+            start = parse_date_param(self.request.GET.get("start"), name="start", default=today)
+        except ValueError as error:
+            context["date_error"] = f"{error} Showing the rota from today instead."
+            start = today
         try:
             days = min(max(int(self.request.GET.get("days", ROTA_DEFAULT_DAYS)), 1), ROTA_MAX_DAYS)
         except ValueError:
             days = ROTA_DEFAULT_DAYS
-        end = start + timedelta(days=days - 1)
-        patrols = rota_patrols(area=area, start=local_midnight(start, tz), end=local_midnight(end + timedelta(1), tz))
-        by_day: dict[date, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for patrol in patrols:
-            patrol.local_starts = patrol.starts_at.astimezone(tz)
-            patrol.local_ends = patrol.ends_at.astimezone(tz)
-            by_day[patrol.local_starts.date()][patrol.site.name].append(patrol)
-        observances = defaultdict(list)
-        for observance in jewish_calendar.observances_between(start, end + timedelta(days=1)):
-            observances[observance.date].append(observance)
-        rota = []
-        for offset in range(days):
-            day = start + timedelta(days=offset)
-            sites = by_day.get(day, {})
-            rota.append(
-                {
-                    "date": day,
-                    "observances": [o.name for o in observances.get(day, [])],
-                    # A Jewish day begins at nightfall: this evening already belongs to tomorrow's
-                    # Shabbat or festival, and evening patrols are for it.
-                    "evening_of": [o.name for o in observances.get(day + timedelta(days=1), []) if o.work_forbidden],
-                    "sites": sorted(sites.items()),
-                    "count": sum(len(items) for items in sites.values()),
-                }
-            )
+        # The calendar ends with LAST_DAY: a window running past it is cut short.
+        days = min(days, (LAST_DAY - start).days + 1)
         context.update(
             start=start,
-            end=end,
+            end=start + timedelta(days=days - 1),
             days=days,
-            rota=rota,
+            rota=rota_grid(area=area, start=start, days=days),
             previous_start=start - timedelta(days=days),
             next_start=start + timedelta(days=days),
         )
@@ -155,7 +107,8 @@ class RunListView(RoleRequiredMixin, ListView):
         watched = None
         run_id = self.request.GET.get("run")
         if run_id and run_id.isdigit():
-            watched = runs_for_inspection(self.access).filter(pk=run_id).first()
+            run = runs_for_inspection(self.access).filter(pk=run_id).first()
+            watched = run_progress(run, now=timezone.now()) if run is not None else None
         return super().get_context_data(
             areas=areas_with_role(self.access, Role.INSPECTOR).order_by("name"), watched=watched, **kwargs
         )
@@ -172,16 +125,20 @@ class RunStartView(RoleRequiredMixin, View):
         run = services.generation_run_start(area=area, by=request.user)
         run.refresh_from_db()
         if request.htmx:
-            return render(request, "patrols/partials/run_progress.html", {"run": run})
+            return render(
+                request, "patrols/partials/run_progress.html", {"watch": run_progress(run, now=timezone.now())}
+            )
         messages.success(request, f"Generation started for {area.name}.")
         return redirect(f"{reverse('patrols:runs')}?run={run.pk}")
 
 
 class RunProgressView(RoleRequiredMixin, View):
-    """The progress partial of one run; it polls itself every second until the run is finished."""
+    """The progress partial of one run; it polls itself every second until the run is finished, or
+    until it has been queued or running for longer than the task's hard time limit (the worker
+    has lost it: the partial says so and stops)."""
 
     roles = (Role.INSPECTOR,)
 
     def get(self, request, pk):
         run = get_object_or_404(runs_for_inspection(self.access), pk=pk)
-        return render(request, "patrols/partials/run_progress.html", {"run": run})
+        return render(request, "patrols/partials/run_progress.html", {"watch": run_progress(run, now=timezone.now())})

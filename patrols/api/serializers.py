@@ -57,6 +57,7 @@ class GenerationRunSerializer(serializers.ModelSerializer):
             "restored",
             "kept",
             "pinned",
+            "held",
             "rules_replanned",
             "rules_extended",
             "queued_at",
@@ -64,21 +65,13 @@ class GenerationRunSerializer(serializers.ModelSerializer):
             "finished_at",
             "duration_seconds",
             "error",
+            "warnings",
         ]
         read_only_fields = fields
 
 
 class GenerationRunStartSerializer(serializers.Serializer):
-    """Start a run for an area the caller inspects (the area's slug)."""
+    """Start a run for an area the caller inspects (the area's slug). An area outside the caller's
+    scope is answered 404 by the view, as any object outside it is (DESIGN.md §6)."""
 
     area = serializers.SlugField()
-
-    def __init__(self, *args, areas=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.areas = areas
-
-    def validate_area(self, value: str):
-        area = self.areas.filter(slug=value).first()
-        if area is None:
-            raise serializers.ValidationError("Not an area you inspect.")
-        return area

@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -29,7 +30,8 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
 
 class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Rota generation runs of the areas the caller inspects. POST `{"area": "<slug>"}` queues a
-    run (the generator runs in the background) and answers 202 with it; poll its detail."""
+    run (the generator runs in the background) and answers 202 with it; poll its detail. An area
+    the caller does not inspect is 404."""
 
     serializer_class = GenerationRunSerializer
     permission_classes = [RolePermission]
@@ -41,10 +43,10 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
 
     @extend_schema(request=GenerationRunStartSerializer, responses={202: GenerationRunSerializer})
     def create(self, request, *args, **kwargs):
-        start = GenerationRunStartSerializer(
-            data=request.data, areas=areas_with_role(access_for(request.user), Role.INSPECTOR)
-        )
+        start = GenerationRunStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)
-        run = services.generation_run_start(area=start.validated_data["area"], by=request.user)
+        areas = areas_with_role(access_for(request.user), Role.INSPECTOR)
+        area = get_object_or_404(areas, slug=start.validated_data["area"])
+        run = services.generation_run_start(area=area, by=request.user)
         run.refresh_from_db()
         return Response(GenerationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -131,7 +131,7 @@ ROWS = [
         "generation-run-list",
         "POST",
         lambda w: reverse("generation-run-list"),
-        outcomes(401, 403, 403, 202, 400, 202),
+        outcomes(401, 403, 403, 202, 404, 202),
         data=_start_payload,
         format="json",
     ),

@@ -79,9 +79,15 @@ def stored_from(
     return StoredPatrol(**values)
 
 
-def assert_diff(d: Diff, *, create=(), update=(), cancel=(), restore=(), kept=0, pinned=0):
+def assert_diff(d: Diff, *, create=(), update=(), cancel=(), restore=(), kept=0, pinned=0, held=0):
     assert d == Diff(
-        create=list(create), update=list(update), cancel=list(cancel), restore=list(restore), kept=kept, pinned=pinned
+        create=list(create),
+        update=list(update),
+        cancel=list(cancel),
+        restore=list(restore),
+        kept=kept,
+        pinned=pinned,
+        held=held,
     )
 
 
@@ -595,3 +601,30 @@ def test_runs_with_hand_edits_and_a_moving_clock_settle_and_keep_every_hand_edit
     current = {patrol.id: patrol for patrol in rota.patrols}
     for patrol_id, edited in (rota.by_hand | rota.done).items():
         assert current[patrol_id] == edited
+
+
+# ---- staffed patrols are held ----------------------------------------------------------------
+
+
+def test_a_staffed_patrol_is_held_not_updated_when_its_plan_changes():
+    wanted = planned(starts_at=datetime(2026, 9, 2, 10, 30, tzinfo=UTC))
+    staffed = stored_from(planned(), id=7, staffed=True)
+    assert_diff(diff([wanted], [staffed], now=NOW), held=1)
+
+
+def test_a_staffed_patrol_is_held_not_cancelled_when_no_longer_planned():
+    assert_diff(diff([], [stored_from(planned(), id=7, staffed=True)], now=NOW), held=1)
+
+
+def test_a_staffed_patrol_cancelled_by_the_generator_is_held_not_restored():
+    stored = stored_from(planned(), id=7, status=CANCELLED, cancelled_by_generator=True, staffed=True)
+    assert_diff(diff([planned()], [stored], now=NOW), held=1)
+
+
+def test_a_patrol_both_pinned_and_staffed_counts_as_pinned():
+    stored = stored_from(planned(), id=7, pinned=True, staffed=True)
+    assert_diff(diff([planned(label="Changed")], [stored], now=NOW), pinned=1)
+
+
+def test_stored_patrols_are_unstaffed_unless_the_loader_says_so():
+    assert stored_from(planned()).staffed is False

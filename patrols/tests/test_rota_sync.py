@@ -1,9 +1,10 @@
 """The rules of the diff, each through the service (`rota_sync`) against a real database."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from calendar_rules.services import rule_set_active, rule_update
 from patrols import services
@@ -28,6 +29,7 @@ from patrols.services import (
     patrol_update,
     rota_sync,
 )
+from sites.models import Area
 from sites.services import site_set_active
 
 from .conftest import NOW, TODAY, days_later, school_rule, shabbat_rule
@@ -144,19 +146,32 @@ def test_a_changed_staffing_adds_or_removes_open_slots(area, sites):
     rule = shabbat_rule(area, sites[:1], volunteers_required=2)
     sync(area)
     patrol = Patrol.objects.get(area=area)
-    slot = patrol.slots.first()
-    slot.volunteer, slot.status = VolunteerSlot._meta.get_field("volunteer").related_model.objects.first(), "confirmed"
-    slot.save()
 
     rule_update(rule=rule, by=None, expected_version=rule.version, volunteers_required=4)
     sync(area)
-    assert patrol.slots.count() == 4
+    assert list(patrol.slots.values_list("status", flat=True)) == ["open"] * 4
 
     rule.refresh_from_db()
     rule_update(rule=rule, by=None, expected_version=rule.version, volunteers_required=1)
     sync(area)
-    # The filled slot stays; the open ones go.
-    assert list(patrol.slots.values_list("status", flat=True)) == ["confirmed"]
+    assert list(patrol.slots.values_list("status", flat=True)) == ["open"]
+
+
+def test_a_declined_slot_holds_nobody_so_its_patrol_still_follows_its_rule(area, sites, world):
+    rule = shabbat_rule(area, sites[:1], volunteers_required=2)
+    sync(area)
+    patrol = Patrol.objects.get(area=area)
+    VolunteerSlot.objects.filter(pk=patrol.slots.first().pk).update(
+        volunteer=world.objects["volunteer_a"], status=SlotStatus.DECLINED
+    )
+    rule_update(rule=rule, by=None, expected_version=rule.version, start_time=time(10, 0), volunteers_required=1)
+
+    run = sync(area)
+
+    patrol.refresh_from_db()
+    assert (run.updated, run.held, patrol.starts_at.time()) == (1, 0, time(10, 0))
+    # One place wanted: one open slot beside the declined one (which holds no place).
+    assert sorted(patrol.slots.values_list("status", flat=True)) == ["declined", "open"]
 
 
 def test_a_deactivated_rule_cancels_never_deletes_its_future_patrols(area, sites):
@@ -311,10 +326,61 @@ def test_a_patrol_with_assignments_slots_or_visits_is_never_deleted(area, sites,
     run = sync(area)
 
     patrol.refresh_from_db()
-    assert run.cancelled == 1
-    assert patrol.status == PatrolStatus.CANCELLED
+    # People are on it: the generator holds it (neither deletes nor cancels it) and says so.
+    assert (run.cancelled, run.held) == (0, 1)
+    assert patrol.status == PatrolStatus.SCHEDULED
     assert Assignment.objects.filter(patrol=patrol).count() == 1
     assert patrol.slots.count() == 2 and Visit.objects.filter(patrol=patrol).count() == 1
+
+
+def _staff(patrol, world, how):
+    if how == "officer":
+        assignment_create(patrol=patrol, officer=world.users["officer"].officer, by=None)
+    else:
+        slot = patrol.slots.first()
+        VolunteerSlot.objects.filter(pk=slot.pk).update(volunteer=world.objects["volunteer_a"], status=how)
+
+
+@pytest.mark.parametrize("how", ["officer", SlotStatus.REQUESTED, SlotStatus.CONFIRMED])
+def test_the_generator_never_moves_a_patrol_people_are_on_and_counts_it_held(area, sites, world, how):
+    rule = shabbat_rule(area, sites[:2])
+    sync(area)
+    staffed = Patrol.objects.get(area=area, site=sites[0])
+    _staff(staffed, world, how)
+    before = snapshot(area)[staffed.pk]
+    rule_update(rule=rule, by=None, expected_version=rule.version, start_time=time(10, 30), volunteers_required=1)
+
+    run = sync(area)
+
+    assert (run.updated, run.held, run.pinned) == (1, 1, 0)
+    assert snapshot(area)[staffed.pk] == before
+    assert Patrol.objects.get(area=area, site=sites[1]).starts_at.time() == time(10, 30)
+    assert staffed.slots.count() == 2  # its places are not taken away either
+    rule.refresh_from_db()
+    rule_set_active(rule=rule, by=None, active=False)
+    run = sync(area)
+    assert (run.cancelled, run.held) == (1, 1)
+    assert snapshot(area)[staffed.pk] == before
+
+
+def test_the_generator_does_not_double_book_an_officer_by_moving_their_patrol(area, sites, world, frozen):
+    # The reviewer's case: an officer on a generated patrol and on a manual one two hours later;
+    # the rule moves to 10:30, which would make the two overlap.
+    rule = school_rule(area, sites[:1])
+    sync(area)
+    officer = world.users["officer"].officer
+    generated = Patrol.objects.filter(rule=rule).order_by("starts_at")[1]
+    assignment_create(patrol=generated, officer=officer, by=None)
+    later = generated.starts_at + timedelta(hours=2)
+    manual = patrol_create_manual(site=sites[0], starts_at=later, ends_at=later + timedelta(hours=1), by=None)
+    assignment_create(patrol=manual, officer=officer, by=None)
+    rule_update(rule=rule, by=None, expected_version=rule.version, start_time=time(10, 30))
+
+    run = sync(area)
+
+    generated.refresh_from_db()
+    assert run.held == 1
+    assert generated.ends_at <= manual.starts_at  # still apart: not double-booked
 
 
 def test_past_patrols_never_change(area, sites):
@@ -495,3 +561,159 @@ def test_the_occurrence_date_is_read_back_from_the_planners_key():
     from patrols.planning import occurrence_key
 
     assert services.occurrence_date(occurrence_key(12, date(2026, 9, 21), 1)) == date(2026, 9, 21)
+
+
+# ---- the generator's edges: bad rules, yesterday's late patrols, gaps, guards ------------------
+
+
+def _sunset_rule(area, sites):
+    """Daily from 15:00 to sunset: fine in a London January (sunset ~16:10)."""
+    return school_rule(
+        area,
+        sites,
+        label="Afternoon to sunset",
+        recurrence="FREQ=DAILY",
+        start_time=time(15, 0),
+        duration_minutes=None,
+        end_anchor="sunset",
+    )
+
+
+def test_one_rule_that_cannot_be_planned_is_skipped_named_and_the_others_are_written(area, sites):
+    school = school_rule(area, sites)
+    bad = _sunset_rule(area, sites[:1])
+    sync(area)
+    bad_before = {pk: row for pk, row in snapshot(area).items() if row[1] == bad.pk}
+    bad_state = RuleGenerationState.objects.get(rule=bad)
+    # The area's time zone is set to New York while its reference point stays in London: London's
+    # sunset (16:10 GMT) is 11:10 in New York, before the 15:00 start — no valid window.
+    Area.objects.filter(pk=area.pk).update(timezone="America/New_York")
+    area.refresh_from_db()
+
+    run = sync(area)
+
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.error == ""
+    assert f'Rule {bad.pk} "Afternoon to sunset" was skipped' in run.warnings
+    assert "InvalidWindow" in run.warnings and "ends 11:" in run.warnings
+    # The good rule was re-planned in the new time zone (08:15 New York = 13:15 UTC)...
+    assert run.updated == 15 and run.rules_replanned == 1
+    assert set(Patrol.objects.filter(rule=school).values_list("starts_at__hour", flat=True)) == {13}
+    # ...and the bad rule's patrols and state were left exactly as they were.
+    assert {pk: row for pk, row in snapshot(area).items() if row[1] == bad.pk} == bad_before
+    state = RuleGenerationState.objects.get(rule=bad)
+    assert (state.fingerprint, state.last_run_id) == (bad_state.fingerprint, bad_state.last_run_id)
+
+
+def test_a_skipped_rule_is_shown_on_the_runs_page_and_in_the_api(area, sites, world):
+    school_rule(area, sites)
+    bad = _sunset_rule(area, sites[:1])
+    Area.objects.filter(pk=area.pk).update(timezone="America/New_York")
+    area.refresh_from_db()
+    run = sync(area)
+    assert run.created == 15
+
+    html = world.client("inspector_a").get(reverse("patrols:runs")).content.decode()
+    assert "with warnings" in html and f"Rule {bad.pk} &quot;Afternoon to sunset&quot; was skipped" in html
+    data = world.client("inspector_a").get(reverse("generation-run-detail", args=[run.pk])).json()
+    assert data["status"] == "succeeded" and "Afternoon to sunset" in data["warnings"]
+
+
+def test_a_run_without_a_start_plans_yesterdays_occurrences_that_start_after_midnight(area, sites):
+    # 23:30 plus an hour: the occurrence of Sunday 4 January starts at 00:30 on Monday.
+    rule = school_rule(
+        area, sites[:1], label="Late patrol", recurrence="FREQ=DAILY", start_time=time(23, 30), start_offset_minutes=60
+    )
+    ten_past_midnight = datetime(2026, 1, 5, 0, 10, tzinfo=UTC)
+
+    run = rota_sync(area=area, trigger=RunTrigger.NIGHTLY, now=ten_past_midnight)
+
+    assert run.window_start == TODAY - timedelta(days=1)
+    assert run.window_end == TODAY + timedelta(days=83)
+    sundays = Patrol.objects.get(rule=rule, occurrence_date=TODAY - timedelta(days=1))
+    assert sundays.starts_at == datetime(2026, 1, 5, 0, 30, tzinfo=UTC)
+
+
+def test_a_window_starting_after_the_reconciled_span_leaves_no_gap(area, sites):
+    rule = school_rule(area, sites[:1])
+    sync(area, start=TODAY, end=TODAY + timedelta(days=13))
+    later = sync(area, start=TODAY + timedelta(days=28), end=TODAY + timedelta(days=41))
+    assert later.rules_replanned == 1  # not an "extension" claiming the gap was reconciled
+    sync(area, start=TODAY, end=TODAY + timedelta(days=41))
+    gap = Patrol.objects.filter(
+        rule=rule, occurrence_date__gte=TODAY + timedelta(days=14), occurrence_date__lt=TODAY + timedelta(days=28)
+    )
+    assert gap.count() == 10  # two weeks of school days
+
+
+def test_the_bulk_writes_never_overwrite_or_cancel_a_patrol_pinned_since_it_was_read(area, sites):
+    from patrols.planning import PlannedPatrol
+    from patrols.selectors import stored_patrols
+
+    rule = school_rule(area, sites[:1])
+    run = sync(area)
+    patrol = _first(area)
+    read = {p.id: p for p in stored_patrols([([rule.pk], TODAY, None)])}
+    was = read[patrol.pk]
+    patrol_update(patrol=patrol, by=None, expected_version=patrol.version, label="Gate check")
+    planned = PlannedPatrol(
+        rule.pk,
+        was.site_id,
+        was.occurrence_key,
+        was.kind,
+        was.starts_at + timedelta(hours=1),
+        was.ends_at + timedelta(hours=1),
+        was.officers_required,
+        was.volunteers_required,
+        "Generated",
+    )
+
+    services._apply_changes([(patrol.pk, planned)], [], read, run=run, stamp=NOW)
+    services._apply_cancels([patrol.pk], run=run, stamp=NOW)
+
+    patrol.refresh_from_db()
+    assert (patrol.label, patrol.status, patrol.starts_at) == ("Gate check", PatrolStatus.SCHEDULED, was.starts_at)
+
+
+# ---- the clocks change: one patrol a night, at the instant the DST policy gives -----------------
+
+
+def _utc(*fields):
+    return datetime(*fields, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("nights", "starts"),
+    [
+        # Spring forward (Sun 29 March 2026, 01:00 GMT -> 02:00 BST): 01:30 does not exist that
+        # night and moves forward by the gap, to 02:30 BST = 01:30 UTC.
+        (
+            (date(2026, 3, 28), date(2026, 3, 29), date(2026, 3, 30)),
+            (_utc(2026, 3, 28, 1, 30), _utc(2026, 3, 29, 1, 30), _utc(2026, 3, 30, 0, 30)),
+        ),
+        # Fall back (Sun 25 October 2026, 02:00 BST -> 01:00 GMT): 01:30 happens twice that night
+        # and the first (BST) one is taken, 00:30 UTC; never a second patrol at the repeat.
+        (
+            (date(2026, 10, 24), date(2026, 10, 25), date(2026, 10, 26)),
+            (_utc(2026, 10, 24, 0, 30), _utc(2026, 10, 25, 0, 30), _utc(2026, 10, 26, 1, 30)),
+        ),
+    ],
+    ids=["spring-forward", "fall-back"],
+)
+def test_a_half_past_one_patrol_comes_once_a_night_at_the_right_instant_across_a_clock_change(
+    area, sites, nights, starts
+):
+    rule = school_rule(
+        area, sites[:1], label="Small hours", recurrence="FREQ=DAILY", start_time=time(1, 30), duration_minutes=60
+    )
+    now = _utc(nights[0].year, nights[0].month, nights[0].day - 1, 12, 0)
+
+    run = rota_sync(area=area, trigger=RunTrigger.COMMAND, now=now, start=nights[0], end=nights[-1])
+
+    patrols = list(Patrol.objects.filter(rule=rule).order_by("starts_at"))
+    assert run.created == 3
+    assert [patrol.occurrence_date for patrol in patrols] == list(nights)
+    assert [patrol.starts_at for patrol in patrols] == list(starts)
+    assert {patrol.ends_at - patrol.starts_at for patrol in patrols} == {timedelta(hours=1)}
+    again = rota_sync(area=area, trigger=RunTrigger.COMMAND, now=now, start=nights[0], end=nights[-1])
+    assert (again.created, again.updated, again.cancelled) == (0, 0, 0)

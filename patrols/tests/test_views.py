@@ -103,7 +103,8 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
         )
         assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    with django_assert_num_queries(6):  # session, user, memberships, officer, assignments, partners
+    # session, user, memberships, officer, the officer's areas, assignments, partners
+    with django_assert_num_queries(7):
         response = client.get(reverse("patrols:my_day"))
     assert response.content.decode().count("patrol-card") == 6
 
@@ -158,3 +159,190 @@ def test_a_user_with_two_roles_sees_both_start_pages_in_the_menu(world):
     world.users["both"] = user
     html = world.client("both").get(reverse("patrols:my_day")).content.decode()
     assert reverse("patrols:joint") in html and reverse("patrols:my_day") in html
+
+
+# ---- runs that cannot start, runs the worker lost, and the stages of a run ---------------------
+
+
+def test_a_run_that_cannot_be_enqueued_is_marked_failed_with_the_reason(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from patrols.tasks import generate_rota_for_area
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    monkeypatch.setattr(generate_rota_for_area, "delay", broker_down)
+    client = world.client("inspector_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("patrols:run_start"), {"area": "area-a"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    run = GenerationRun.objects.get()
+    assert run.status == RunStatus.FAILED and run.finished_at is not None
+    assert (
+        run.error
+        == "Could not start the run: OperationalError: Error 111 connecting to redis:6379. Connection refused."
+    )
+    partial = client.get(reverse("patrols:run_progress", args=[run.pk])).content.decode()
+    assert "Could not start the run" in partial and "hx-trigger" not in partial
+
+
+def test_a_run_that_fails_in_an_eager_worker_keeps_its_own_error(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from patrols import services
+
+    def explode(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_sync_locked", explode)
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client("inspector_a").post(reverse("patrols:run_start"), {"area": "area-a"}, HTTP_HX_REQUEST="true")
+    run = GenerationRun.objects.get()
+    assert (run.status, run.error) == (RunStatus.FAILED, "RuntimeError: disk full")
+
+
+@pytest.mark.parametrize("status", [RunStatus.QUEUED, RunStatus.RUNNING])
+def test_a_run_older_than_the_tasks_hard_time_limit_stops_polling_and_says_so(world, status):
+    from patrols.models import RUN_TIME_LIMIT_SECONDS
+    from patrols.tasks import generate_rota_for_area
+
+    assert generate_rota_for_area.time_limit == RUN_TIME_LIMIT_SECONDS
+    run = GenerationRun.objects.create(area=world.area_a, trigger="manual", status=status)
+    since = NOW - timedelta(seconds=RUN_TIME_LIMIT_SECONDS + 60)  # 06:34 in London (GMT)
+    GenerationRun.objects.filter(pk=run.pk).update(queued_at=since, started_at=since if status == "running" else None)
+    partial = world.client("inspector_a").get(reverse("patrols:run_progress", args=[run.pk])).content.decode()
+    assert "hx-trigger" not in partial
+    assert "No news from the worker since 06:34 — check the worker" in partial
+    # One that is younger keeps polling.
+    GenerationRun.objects.filter(pk=run.pk).update(queued_at=NOW - timedelta(minutes=5), started_at=None)
+    partial = world.client("inspector_a").get(reverse("patrols:run_progress", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in partial and "No news" not in partial
+
+
+def test_the_progress_shows_the_real_stages_of_a_run(world, monkeypatch):
+    from django.utils import timezone
+
+    from patrols import services
+    from patrols.selectors import run_progress
+
+    school_rule(world.area_a, make_sites(world.area_a, 3))
+    run = services.generation_run_queue(area=world.area_a, trigger="manual")
+    client = world.client("inspector_a")
+    seen = []
+
+    def watch():
+        fresh = GenerationRun.objects.select_related("area").get(pk=run.pk)
+        shown = run_progress(fresh, now=timezone.now())
+        seen.append((shown.progress, shown.message, shown.polling))
+
+    def spy(name):
+        real = getattr(services, name)
+
+        def wrapper(*args, **kwargs):
+            watch()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(services, name, wrapper)
+
+    watch()
+    for name in ("_lock_area", "stored_patrols", "_apply_creates"):
+        spy(name)
+    partial_during = []
+    real_apply = services._apply_changes
+
+    def apply_and_look(*args, **kwargs):
+        partial_during.append(client.get(reverse("patrols:run_progress", args=[run.pk])).content.decode())
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_apply_changes", apply_and_look)
+    rota_sync(area=world.area_a, run=run, now=NOW, start=TODAY, end=TODAY + timedelta(days=6))
+    watch()
+
+    assert seen == [
+        (0, "Queued", True),
+        (5, "Waiting for the area lock", True),
+        (20, "Planning 1 rule", True),
+        (60, "Writing: 15 new, 0 changed, 0 cancelled", True),
+        (100, "Finished", False),
+    ]
+    assert "Writing: 15 new" in partial_during[0] and 'hx-trigger="every 1s"' in partial_during[0]
+
+
+# ---- dates outside the calendar -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("start", ["0001-01-01", "9999-12-30", "1899-12-31", "2026-02-30", "soon"])
+def test_the_rota_refuses_a_date_outside_the_calendar_with_a_message_not_an_error(world, start):
+    response = world.client("inspector_a").get(reverse("patrols:rota"), {"start": start})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "Showing the rota from today instead." in html
+    assert "Monday 5 January 2026" in html
+
+
+def test_the_rota_at_the_end_of_the_calendar_is_cut_short(world):
+    response = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "2200-12-30", "days": 7})
+    html = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' not in html
+    assert "Tuesday 30 December 2200" in html and "Wednesday 31 December 2200" in html
+    assert html.count('class="card rota-day"') == 2
+
+
+@pytest.mark.parametrize("query", ["start=0001-01-01T00:00", "end=9999-12-31T23:00", "start=1899-12-31"])
+def test_the_patrols_api_refuses_a_date_outside_the_calendar_with_400(world, query):
+    response = world.client("inspector_a").get(reverse("patrol-list") + "?" + query)
+    assert response.status_code == 400
+    assert "Dates from 1900 to 2200 only." in str(response.json())
+
+
+# ---- my day: current areas, each area's own "today" ---------------------------------------------
+
+
+def test_my_day_shows_nothing_of_an_area_the_officer_has_been_removed_from(world):
+    from sites.models import Membership
+
+    officer = world.users["officer"].officer
+    site = world.objects["site_a"]
+    site.officer_notes = "Side gate code 4512"
+    site.save()
+    start = NOW + timedelta(hours=3)
+    patrol = patrol_create_manual(site=site, starts_at=start, ends_at=start + timedelta(hours=1), by=None)
+    assignment_create(patrol=patrol, officer=officer, by=None)
+    client = world.client("officer")
+    assert "Side gate code 4512" in client.get(reverse("patrols:my_day")).content.decode()
+
+    # Moved to area B: still an officer (B), no longer in A.
+    from sites.services import membership_grant
+
+    membership_grant(user=officer.user, area=world.area_b, role=Role.OFFICER)
+    Membership.objects.filter(user=officer.user, area=world.area_a).delete()
+    html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
+    assert "Side gate code 4512" not in html and "Beth Test Synagogue" not in html
+    assert html.count("patrol-card") == 0
+
+
+def test_my_day_takes_today_from_the_areas_time_zone(world, frozen):
+    from sites.models import Area
+
+    Area.objects.filter(pk=world.area_a.pk).update(timezone="America/New_York")
+    # 03:00 UTC on Monday 5 January is 22:00 on Sunday 4 January in New York.
+    frozen.move_to(datetime(2026, 1, 5, 3, 0, tzinfo=UTC))
+    officer = world.users["officer"].officer
+    site = world.objects["site_a"]
+    tonight = datetime(2026, 1, 5, 4, 30, tzinfo=UTC)  # Sunday 23:30 in New York: today
+    monday_night = datetime(2026, 1, 6, 4, 0, tzinfo=UTC)  # Monday 23:00 in New York: tomorrow
+    for start, label in ((tonight, "Sunday late"), (monday_night, "Monday late")):
+        patrol = patrol_create_manual(
+            site=site, starts_at=start, ends_at=start + timedelta(minutes=30), by=None, label=label
+        )
+        assignment_create(patrol=patrol, officer=officer, by=None)
+
+    html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
+
+    today, tomorrow = html.split("Tomorrow", 1)
+    assert "Sunday 4 January" in today and "Sunday late" in today and "23:30–00:00" in today
+    assert "Monday 5 January" in tomorrow and "Monday late" in tomorrow and "23:00–23:30" in tomorrow

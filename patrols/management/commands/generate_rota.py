@@ -41,7 +41,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{each.slug}: {run.window_start}..{run.window_end} created={run.created} updated={run.updated} "
                 f"cancelled={run.cancelled} restored={run.restored} kept={run.kept} pinned={run.pinned} "
-                f"({run.duration_seconds}s)"
+                f"held={run.held} ({run.duration_seconds}s)"
             )
         if failed:
             raise CommandError(f"{failed} area(s) failed; see the generation runs.")
