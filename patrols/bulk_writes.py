@@ -30,29 +30,21 @@ def _adapt(value):
 
 
 def allocate_ids(table: str, count: int) -> list[int]:
-    """Reserve `count` primary keys for rows about to be inserted with explicit ids.
-
-    COPY cannot return the ids it inserted, and the new patrols' volunteer slots need them. On
-    PostgreSQL the ids come from the table's own sequence, so concurrent single-row inserts
-    (a manual patrol) never collide with them. On SQLite the caller holds the database's write
-    lock, so the next ids after the largest ever used are free.
-    """
+    """Not PostgreSQL: reserve `count` primary keys for rows about to be inserted with explicit
+    ids (the new patrols' slots need them). The caller holds SQLite's write lock, so the next ids
+    after the largest ever used are free. (On PostgreSQL, COPY lets the identity column number
+    the rows and the slots are made in SQL: see insert_open_slots_for_run.)"""
     if count == 0:
         return []
     with connection.cursor() as cursor:
-        if is_postgresql():
-            cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)", [count]
-            )
-            return [row[0] for row in cursor.fetchall()]
         cursor.execute(
             f"SELECT MAX(n) FROM (SELECT MAX(id) AS n FROM {table} "
             f"UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
             [table],
         )
         (largest,) = cursor.fetchone()
-        first = (largest or 0) + 1
-        return list(range(first, first + count))
+    first = (largest or 0) + 1
+    return list(range(first, first + count))
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -70,6 +62,20 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", adapted)
         return len(adapted)
+
+
+def insert_open_slots_for_run(*, patrol_table: str, slot_table: str, run_id: int, joint: str, open: str) -> int:
+    """PostgreSQL: one open slot per volunteer required for each joint patrol written by run
+    `run_id` that has no slots yet, in one statement. Returns how many slots."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {slot_table} (patrol_id, status) "
+            f"SELECT p.id, %s FROM {patrol_table} AS p CROSS JOIN LATERAL generate_series(1, p.volunteers_required) "
+            f"WHERE p.last_run_id = %s AND p.kind = %s AND p.volunteers_required > 0 "
+            f"AND NOT EXISTS (SELECT 1 FROM {slot_table} AS s WHERE s.patrol_id = p.id)",
+            [open, run_id, joint],
+        )
+        return cursor.rowcount
 
 
 def update_rows(

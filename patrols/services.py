@@ -551,11 +551,10 @@ def _places_wanted(kind: str, volunteers_required: int) -> int:
 
 def _apply_creates(creates, *, area: Area, run: GenerationRun, stamp: datetime) -> int:
     creates = list(creates)
-    ids = bulk_writes.allocate_ids(PATROL_TABLE, len(creates))
     scheduled = PatrolStatus.SCHEDULED
-    rows = (
-        (
-            patrol_id,
+
+    def values(p):
+        return (
             area.pk,
             p.site_id,
             p.rule_id,
@@ -576,8 +575,22 @@ def _apply_creates(creates, *, area: Area, run: GenerationRun, stamp: datetime) 
             stamp,
             stamp,
         )
-        for patrol_id, p in zip(ids, creates, strict=True)
-    )
+
+    if bulk_writes.is_postgresql():
+        # COPY lets the table's identity column number the rows (no id round trip), then one
+        # INSERT ... SELECT gives each new joint patrol its open slots: the rows this run has
+        # just created are the only ones with last_run = run yet (changes are written after).
+        bulk_writes.insert_rows(PATROL_TABLE, PATROL_COLUMNS[1:], (values(p) for p in creates))
+        bulk_writes.insert_open_slots_for_run(
+            patrol_table=PATROL_TABLE,
+            slot_table=SLOT_TABLE,
+            run_id=run.pk,
+            joint=PatrolKind.JOINT,
+            open=SlotStatus.OPEN,
+        )
+        return len(creates)
+    ids = bulk_writes.allocate_ids(PATROL_TABLE, len(creates))
+    rows = ((patrol_id, *values(p)) for patrol_id, p in zip(ids, creates, strict=True))
     bulk_writes.insert_rows(PATROL_TABLE, PATROL_COLUMNS, rows)
     # A joint patrol gets one open slot per volunteer it needs.
     slots = (
