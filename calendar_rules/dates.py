@@ -8,6 +8,7 @@ adds to them (date arithmetic near year 1 or 9999 overflows).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "MAX_YEAR", "MIN_YEAR", "parse_date_param"]
@@ -16,6 +17,8 @@ MIN_YEAR = 1900
 MAX_YEAR = 2200
 FIRST_DAY = date(MIN_YEAR, 1, 1)
 LAST_DAY = date(MAX_YEAR, 12, 31)
+# Exactly YYYY-MM-DD: fromisoformat alone also takes the basic form 20260921.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_date_param(text: str | None, *, name: str, default: date | None = None) -> date:
@@ -30,6 +33,8 @@ def parse_date_param(text: str | None, *, name: str, default: date | None = None
             raise ValueError(f"{name}: give a date as YYYY-MM-DD.")
         return default
     try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError
         day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{name}: {text[:40]!r} is not a date; give one as YYYY-MM-DD.") from None

@@ -19,12 +19,12 @@ from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role, sites_for_inspection
 
 from . import services
+from .dates import MAX_YEAR, MIN_YEAR
 from .filters import RuleFilter
 from .forms import PatrolRuleForm
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
 # The years the calendar pages and API answer for (the Jewish calendar library's safe range).
-MIN_YEAR, MAX_YEAR = 1900, 2200
 PREVIEW_PARTIAL = "calendar_rules/partials/rule_preview.html"
 
 
@@ -231,8 +231,9 @@ def _parse_month(value: str | None, today: date) -> tuple[date, str | None]:
         return today.replace(day=1), None
     try:
         year, month = (int(part) for part in value.split("-"))
-        if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValueError
-        return date(year, month, 1), None
+        day = date(year, month, 1)
     except ValueError:
         return today.replace(day=1), f"“{value}” is not a month like 2026-09; showing this month."
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return today.replace(day=1), f"The calendar covers {MIN_YEAR} to {MAX_YEAR}; showing this month."
+    return day, None

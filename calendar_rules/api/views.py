@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +21,7 @@ from sites.permissions import RolePermission
 from sites.selectors import areas_visible_to, areas_with_role, sites_for_inspection
 
 from .. import services
+from ..dates import parse_date_param
 from ..filters import RuleFilter
 from ..models import PatrolRule
 from ..occurrences import preview
@@ -37,8 +37,6 @@ PREVIEW_DEFAULT_DAYS = 28
 PREVIEW_MAX_DAYS = 366
 CALENDAR_MAX_YEARS = 10
 # The years the calendar answers for (the Jewish calendar library's comfortable range).
-MIN_YEAR, MAX_YEAR = 1900, 2200
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Conflict(exceptions.APIException):
@@ -185,18 +183,10 @@ class RuleViewSet(
 
 
 def _parse_date(params, name: str) -> date:
-    value = params.get(name)
-    if not value:
-        raise exceptions.ValidationError({name: [f"Give {name} as YYYY-MM-DD."]})
     try:
-        if not ISO_DATE.match(value):
-            raise ValueError
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise exceptions.ValidationError({name: [f"“{value}” is not a date like 2026-09-21 (YYYY-MM-DD)."]}) from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise exceptions.ValidationError({name: [f"The calendar covers {MIN_YEAR} to {MAX_YEAR}."]})
-    return day
+        return parse_date_param(params.get(name), name=name)
+    except ValueError as error:
+        raise exceptions.ValidationError({name: [str(error).removeprefix(f"{name}: ")]}) from None
 
 
 def _years_later(day: date, years: int) -> date:

@@ -34,3 +34,8 @@ def test_the_range_is_the_calendars():
     assert (1900, 2200, date(2200, 12, 31)) == (MIN_YEAR, MAX_YEAR, LAST_DAY)
     assert parse_date_param("1900-01-01", name="d") == date(1900, 1, 1)
     assert parse_date_param("2200-12-31", name="d") == LAST_DAY
+
+
+def test_the_basic_iso_form_is_refused_so_every_page_reads_dates_alike():
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date_param("20260921", name="start")
