@@ -1,6 +1,7 @@
 """The rota's pages: what each role sees, htmx progress, and query counts that do not grow."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -346,3 +347,21 @@ def test_my_day_takes_today_from_the_areas_time_zone(world, frozen):
     today, tomorrow = html.split("Tomorrow", 1)
     assert "Sunday 4 January" in today and "Sunday late" in today and "23:30–00:00" in today
     assert "Monday 5 January" in tomorrow and "Monday late" in tomorrow and "23:00–23:30" in tomorrow
+
+
+def test_joint_patrols_show_times_in_their_own_areas_time_zone(world):
+    world.area_a.timezone = "Asia/Jerusalem"
+    world.area_a.save()
+    site = make_sites(world.area_a, 1)[0]
+    starts = NOW + timedelta(days=1)
+    patrol_create_manual(
+        site=site,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        by=world.users["inspector_a"],
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+    )
+    html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
+    local = starts.astimezone(ZoneInfo("Asia/Jerusalem"))
+    assert f"{local:%H:%M}–{local + timedelta(hours=1):%H:%M}" in html
