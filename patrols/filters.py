@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
@@ -17,15 +19,42 @@ class _CalendarDateTimeField(IsoDateTimeField):
         return value
 
 
+class _EndDateTimeField(_CalendarDateTimeField):
+    """An exclusive end; a bare date (YYYY-MM-DD) means the whole of that day, as people read it."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned is not None and isinstance(value, str) and len(value.strip()) == 10:
+            return cleaned + timedelta(days=1)
+        return cleaned
+
+
 class CalendarDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _CalendarDateTimeField
+
+
+class EndDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _EndDateTimeField
+
+
+class _PatrolFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end", "The end is not after the start.")
+        return cleaned
 
 
 class PatrolFilter(django_filters.FilterSet):
     """The patrols API's filters: a date range on the start, site, kind, status and area."""
 
     start = CalendarDateTimeFilter(field_name="starts_at", lookup_expr="gte", label="Starts at or after")
-    end = CalendarDateTimeFilter(field_name="starts_at", lookup_expr="lt", label="Starts before")
+    end = EndDateTimeFilter(
+        field_name="starts_at",
+        lookup_expr="lt",
+        label="Starts before this date-time, or on or before this date (YYYY-MM-DD: the whole day)",
+    )
     site = django_filters.NumberFilter(field_name="site_id")
     kind = django_filters.ChoiceFilter(choices=PatrolKind.choices)
     status = django_filters.ChoiceFilter(choices=PatrolStatus.choices)
@@ -33,4 +62,5 @@ class PatrolFilter(django_filters.FilterSet):
 
     class Meta:
         model = Patrol
+        form = _PatrolFilterForm
         fields = ["start", "end", "site", "kind", "status", "area"]

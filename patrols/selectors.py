@@ -312,8 +312,9 @@ def run_progress(run: GenerationRun, *, now: datetime) -> RunProgress:
 
 
 def joint_patrols_for_coordination(access: Access, *, start: datetime, end: datetime) -> QuerySet[Patrol]:
-    """Joint patrols of the areas the user coordinates starting in [start, end), with slot counts."""
-    queryset = Patrol.objects.filter(kind=PatrolKind.JOINT, starts_at__gte=start, starts_at__lt=end)
+    """Joint patrols of the areas the user coordinates that are on at some time in [start, end)
+    (so one under way is still listed), with slot counts."""
+    queryset = Patrol.objects.filter(kind=PatrolKind.JOINT, ends_at__gt=start, starts_at__lt=end)
     return (
         access.scope(queryset, Role.CST_COORDINATOR)
         .select_related("site", "area")

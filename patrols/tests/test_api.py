@@ -55,6 +55,20 @@ def test_patrols_filter_by_date_range_site_kind_status_and_area(rota):
     assert client.get(url, {"area": "area-b", "kind": "police"}).json()["count"] == 10
 
 
+def test_a_bare_end_date_includes_that_whole_day(rota):
+    client = rota.client("admin")
+    url = reverse("patrol-list")
+    # Saturday 10 January 2026: the two joint patrols in each area (London = UTC in January).
+    assert client.get(url, {"start": "2026-01-10", "end": "2026-01-10"}).json()["count"] == 4
+    assert client.get(url, {"start": "2026-01-10T00:00:00Z", "end": "2026-01-10T00:00:00Z"}).status_code == 400
+
+
+def test_an_end_before_the_start_is_a_400_naming_end(rota):
+    response = rota.client("admin").get(reverse("patrol-list"), {"start": "2026-01-10", "end": "2026-01-05"})
+    assert response.status_code == 400
+    assert "end" in response.json()
+
+
 def test_a_patrol_shows_its_staffing(rota):
     patrol = Patrol.objects.filter(area=rota.area_a, kind=PatrolKind.JOINT).order_by("pk").first()
     data = rota.client("officer").get(reverse("patrol-detail", args=[patrol.pk])).json()

@@ -365,3 +365,19 @@ def test_joint_patrols_show_times_in_their_own_areas_time_zone(world):
     html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
     local = starts.astimezone(ZoneInfo("Asia/Jerusalem"))
     assert f"{local:%H:%M}–{local + timedelta(hours=1):%H:%M}" in html
+
+
+def test_a_joint_patrol_under_way_is_still_on_the_coordinators_page(world, frozen):
+    site = make_sites(world.area_a, 1)[0]
+    patrol_create_manual(
+        site=site,
+        starts_at=NOW + timedelta(minutes=5),
+        ends_at=NOW + timedelta(hours=2),
+        by=world.users["inspector_a"],
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+        label="Under way",
+    )
+    frozen.move_to(NOW + timedelta(hours=1))
+    html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
+    assert "Under way" in html
