@@ -196,9 +196,7 @@ def rota_grid(*, area: Area, start: date, days: int) -> list[dict]:
         patrol.local_starts = patrol.starts_at.astimezone(tz)
         patrol.local_ends = patrol.ends_at.astimezone(tz)
         by_day[patrol.local_starts.date()][patrol.site.name].append(patrol)
-    observances = defaultdict(list)
-    for observance in jewish_calendar.observances_between(start, end + timedelta(days=1)):
-        observances[observance.date].append(observance)
+    labels = day_labels(start, days)
     grid = []
     for offset in range(days):
         day = start + timedelta(days=offset)
@@ -206,15 +204,30 @@ def rota_grid(*, area: Area, start: date, days: int) -> list[dict]:
         grid.append(
             {
                 "date": day,
-                "observances": [o.name for o in observances.get(day, [])],
-                # A Jewish day begins at nightfall: this evening already belongs to tomorrow's
-                # Shabbat or festival, and evening patrols are for it.
-                "evening_of": [o.name for o in observances.get(day + timedelta(days=1), []) if o.work_forbidden],
+                **labels[day],
                 "sites": sorted(sites.items()),
                 "count": sum(len(items) for items in sites.values()),
             }
         )
     return grid
+
+
+def day_labels(start: date, days: int) -> dict[date, dict[str, list[str]]]:
+    """Per local date from `start`: the names of its observances, and of the Shabbat or festival
+    whose evening it is (a Jewish day begins at nightfall, so this evening already belongs to
+    tomorrow's Shabbat or festival, and evening patrols are for it)."""
+    end = start + timedelta(days=days - 1)
+    observances = defaultdict(list)
+    for observance in jewish_calendar.observances_between(start, end + timedelta(days=1)):
+        observances[observance.date].append(observance)
+    labels = {}
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        labels[day] = {
+            "observances": [o.name for o in observances.get(day, [])],
+            "evening_of": [o.name for o in observances.get(day + timedelta(days=1), []) if o.work_forbidden],
+        }
+    return labels
 
 
 def officer_day(*, officer, windows: dict[int, tuple[datetime, datetime]]) -> QuerySet[Assignment]:
@@ -262,8 +275,14 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
         items[offset].append({"patrol": patrol, "starts": local_start, "ends": ends, "partners": patrol.partners})
     first_today = todays[areas[0].pk]
     names = {0: "Today", 1: "Tomorrow"}
+    labels = day_labels(first_today, days)
     return [
-        {"date": first_today + timedelta(days=offset), "name": names.get(offset, ""), "items": items.get(offset, [])}
+        {
+            "date": first_today + timedelta(days=offset),
+            "name": names.get(offset, ""),
+            **labels[first_today + timedelta(days=offset)],
+            "items": items.get(offset, []),
+        }
         for offset in range(days)
     ]
 

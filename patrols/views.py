@@ -19,7 +19,14 @@ from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 
 from . import services
-from .selectors import joint_patrols_for_coordination, my_day, rota_grid, run_progress, runs_for_inspection
+from .selectors import (
+    day_labels,
+    joint_patrols_for_coordination,
+    my_day,
+    rota_grid,
+    run_progress,
+    runs_for_inspection,
+)
 
 ROTA_DEFAULT_DAYS = 7
 ROTA_MAX_DAYS = 31
@@ -52,7 +59,16 @@ class JointPatrolsView(RoleRequiredMixin, ListView):
         return joint_patrols_for_coordination(self.access, start=now, end=now + timedelta(days=JOINT_DAYS))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(days=JOINT_DAYS, **kwargs)
+        context = super().get_context_data(days=JOINT_DAYS, **kwargs)
+        # Name the Shabbat or festival each patrol is for (by its local date in its own area).
+        patrols = list(context["object_list"])
+        if patrols:
+            local_dates = [p.starts_at.astimezone(ZoneInfo(p.area.timezone)).date() for p in patrols]
+            labels = day_labels(min(local_dates), (max(local_dates) - min(local_dates)).days + 1)
+            for patrol, day in zip(patrols, local_dates, strict=True):
+                patrol.day_labels = labels[day]
+        context["object_list"] = patrols
+        return context
 
 
 class RotaView(RoleRequiredMixin, TemplateView):

@@ -381,3 +381,16 @@ def test_a_joint_patrol_under_way_is_still_on_the_coordinators_page(world, froze
     frozen.move_to(NOW + timedelta(hours=1))
     html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
     assert "Under way" in html
+
+
+def test_my_day_names_the_shabbat_whose_evening_today_is_and_tomorrows_shabbat(world, frozen):
+    frozen.move_to(datetime(2026, 1, 9, 7, 0, tzinfo=UTC))  # a Friday
+    html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
+    assert '<span class="badge festival-evening">Evening: Shabbat</span>' in html
+    assert '<span class="badge festival">Shabbat</span>' in html
+
+
+def test_joint_patrols_name_the_shabbat_they_are_for(world):
+    _week(world.area_a, 1)
+    html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
+    assert '<span class="badge festival">Shabbat</span>' in html
