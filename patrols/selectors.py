@@ -179,7 +179,14 @@ def rota_patrols(*, area: Area, start: datetime, end: datetime) -> QuerySet[Patr
     return (
         Patrol.objects.filter(area=area, starts_at__gte=start, starts_at__lt=end)
         .select_related("site")
-        .annotate(officers_assigned=Count("assignments"))
+        .annotate(
+            officers_assigned=Count("assignments", distinct=True),
+            volunteers_filled=Count(
+                "slots",
+                filter=Q(slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)),
+                distinct=True,
+            ),
+        )
         .order_by("starts_at", "site__name", "id")
     )
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import make_user
-from patrols.models import GenerationRun, PatrolKind, RunStatus, VolunteerSlot
+from patrols.models import GenerationRun, Patrol, PatrolKind, RunStatus, VolunteerSlot
 from patrols.services import assignment_create, patrol_create_manual, rota_sync
 from sites.models import Role
 
@@ -394,3 +394,15 @@ def test_joint_patrols_name_the_shabbat_they_are_for(world):
     _week(world.area_a, 1)
     html = world.client("coordinator").get(reverse("patrols:joint")).content.decode()
     assert '<span class="badge festival">Shabbat</span>' in html
+
+
+def test_the_rota_marks_a_patrol_people_are_on_as_held_and_counts_cst_places(world):
+    _week(world.area_a, 1)
+    joint = Patrol.objects.filter(area=world.area_a, kind=PatrolKind.JOINT).order_by("starts_at").first()
+    assignment_create(patrol=joint, officer=world.users["officer"].officer, by=None)
+    VolunteerSlot.objects.filter(pk=joint.slots.first().pk).update(
+        volunteer=world.objects["volunteer_a"], status="confirmed"
+    )
+    html = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "2026-01-05", "days": 7}).content.decode()
+    assert html.count(">held</span>") == 1
+    assert "1/1 officers, 1/2 CST" in html
