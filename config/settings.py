@@ -107,7 +107,9 @@ def _database() -> dict:
         config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 600, minimum=0)
         config["CONN_HEALTH_CHECKS"] = True
     elif config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {"timeout": 20}
+        # IMMEDIATE: a write transaction takes SQLite's lock when it begins, so a hand edit made
+        # while a rota run writes waits for it (up to the timeout) instead of failing at once.
+        config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
     return config
@@ -135,6 +137,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client's address, from REMOTE_ADDR or, behind TRUSTED_PROXY_COUNT proxies, from the
+# X-Forwarded-For entry the outermost trusted proxy added: one rule for axes and DRF's throttle.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -179,6 +185,10 @@ else:
 # Celery. With no broker configured, tasks run in-process (eagerly), so the app and the test
 # suite need nothing else running.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if CELERY_BROKER_URL and not REDIS_URL and not DEBUG:
+    # Several processes then serve the app: run progress and rate limits live in the cache and
+    # must be shared, not kept per process.
+    raise ImproperlyConfigured("REDIS_URL must be set when CELERY_BROKER_URL is (with DEBUG off).")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 if CELERY_BROKER_URL is None:
@@ -203,6 +213,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The token endpoint is also rate-limited per client address (scope "token").
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "10/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

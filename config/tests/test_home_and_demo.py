@@ -102,3 +102,46 @@ def test_only_the_most_specific_menu_link_is_marked_current(world, client):
     page = client.get(reverse("calendar_rules:calendar")).content.decode()
     assert page.count('aria-current="page"') == 1
     assert f'<a href="{reverse("calendar_rules:calendar")}" aria-current="page">' in page
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_token_rate_limit(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    statuses = [
+        client.post(
+            reverse("api-token"), {"username": "x", "password": "x"}, format="json", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}"
+        ).status_code
+        for n in range(12)
+    ]
+    assert statuses[10:] == [429, 429]
+
+
+def test_behind_a_proxy_a_stranger_cannot_lock_out_a_user_signing_in_from_elsewhere(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(3):
+        client.post(
+            reverse("login"), {"username": "inspector_a", "password": "wrong"}, HTTP_X_FORWARDED_FOR="6.6.6.6", **proxy
+        )
+    locked = client.post(
+        reverse("login"), {"username": "inspector_a", "password": "pw"}, HTTP_X_FORWARDED_FOR="6.6.6.6", **proxy
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        reverse("login"), {"username": "inspector_a", "password": "pw"}, HTTP_X_FORWARDED_FOR="81.2.69.160", **proxy
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_the_api_token_endpoint_is_locked_out_after_repeated_wrong_passwords(world, settings):
+    from rest_framework.test import APIClient
+
+    settings.AXES_FAILURE_LIMIT = 3
+    client = APIClient()
+    for _ in range(3):
+        client.post(reverse("api-token"), {"username": "inspector_a", "password": "wrong"}, format="json")
+    response = client.post(reverse("api-token"), {"username": "inspector_a", "password": "pw"}, format="json")
+    assert response.status_code == 429
+    assert "token" not in response.content.decode()

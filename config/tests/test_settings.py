@@ -89,6 +89,13 @@ def test_without_a_broker_tasks_run_in_process():
     assert result.stdout.split() == ["False", "redis://127.0.0.1:6379/0"]
 
 
+def test_a_broker_without_a_shared_cache_stops_start_up_in_production():
+    env = {"DEBUG": "0", "SECRET_KEY": "x" * 50, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "REDIS_URL": ""}
+    result = _settings_in_subprocess(env)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when CELERY_BROKER_URL is" in result.stderr
+
+
 def test_deploy_check_is_clean_with_production_like_settings():
     env = {
         "DEBUG": "0",
