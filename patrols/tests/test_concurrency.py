@@ -110,7 +110,9 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
     def load_then_let_the_edit_queue_up(ranges):
         rows = real_load(ranges)
         loaded.set()
-        _wait_for_a_waiter()  # the edit is now waiting for the area lock this run holds
+        assert _wait_for_a_waiter(), (
+            "nobody queued for the area lock"
+        )  # the edit is now waiting for the area lock this run holds
         return rows
 
     monkeypatch.setattr(services, "stored_patrols", load_then_let_the_edit_queue_up)
@@ -159,7 +161,9 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
 
     def slots_then_let_the_run_queue_up(patrol, *, by):
         editing.set()
-        _wait_for_a_waiter()  # the run is now waiting for the area lock this edit holds
+        assert _wait_for_a_waiter(), (
+            "nobody queued for the area lock"
+        )  # the run is now waiting for the area lock this edit holds
         return real_slots(patrol, by=by)
 
     monkeypatch.setattr(services, "_sync_patrol_slots", slots_then_let_the_run_queue_up)
@@ -204,7 +208,7 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
     def load_then_let_the_assignment_queue_up(ranges):
         rows = real_load(ranges)
         loaded.set()
-        _wait_for_a_waiter()
+        assert _wait_for_a_waiter(), "nobody queued for the area lock"
         return rows
 
     monkeypatch.setattr(services, "stored_patrols", load_then_let_the_assignment_queue_up)
