@@ -6,7 +6,7 @@ from django_filters.fields import IsoDateTimeField
 
 from calendar_rules.dates import MAX_YEAR, MIN_YEAR
 
-from .models import Patrol, PatrolKind, PatrolStatus
+from .models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
 
 
 class _CalendarDateTimeField(IsoDateTimeField):
@@ -64,3 +64,14 @@ class PatrolFilter(django_filters.FilterSet):
         model = Patrol
         form = _PatrolFilterForm
         fields = ["start", "end", "site", "kind", "status", "area"]
+
+
+class SlotFilter(django_filters.FilterSet):
+    """The slots API's filters: a patrol (id) and a status."""
+
+    patrol = django_filters.NumberFilter(field_name="patrol_id")
+    status = django_filters.ChoiceFilter(choices=SlotStatus.choices)
+
+    class Meta:
+        model = VolunteerSlot
+        fields = ["patrol", "status"]

@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
 from calendar_rules.occurrences import RuleSpec
+from people.models import Volunteer
 from sites.access import Access
 from sites.models import Area, Role
 
@@ -351,3 +352,64 @@ def joint_patrols_for_coordination(access: Access, *, start: datetime, end: date
         )
         .order_by("starts_at", "site__name", "id")
     )
+
+
+# ---- CST places -------------------------------------------------------------------------------
+
+
+def joint_patrols_coordinated(access: Access) -> QuerySet[Patrol]:
+    """Joint patrols of the areas the user coordinates (every one for an admin), with site and area."""
+    return access.scope(Patrol.objects.filter(kind=PatrolKind.JOINT), Role.CST_COORDINATOR).select_related(
+        "site", "area"
+    )
+
+
+def slots_for_coordination(access: Access) -> QuerySet[VolunteerSlot]:
+    """The slots a coordinator may fill, confirm, decline and release: those of the joint patrols
+    of their areas (an admin: all), with patrol, site, area and volunteer."""
+    queryset = VolunteerSlot.objects.filter(patrol__kind=PatrolKind.JOINT).select_related(
+        "patrol__site", "patrol__area", "volunteer", "confirmed_by"
+    )
+    return access.scope(queryset, Role.CST_COORDINATOR, area_field="patrol__area")
+
+
+def patrol_slots(patrol: Patrol) -> list[VolunteerSlot]:
+    """A patrol's slots in order, with volunteer and who confirmed (one query)."""
+    return list(patrol.slots.select_related("volunteer", "confirmed_by").order_by("id"))
+
+
+def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:
+    """The volunteers a coordinator can ask for a place on `patrol`: active, of its area, with a
+    CST card valid on the patrol's local date (slot_fill refuses the others). One query."""
+    patrol_day = patrol.starts_at.astimezone(ZoneInfo(patrol.area.timezone)).date()
+    return Volunteer.objects.filter(area_id=patrol.area_id, active=True, card_expires__gte=patrol_day).order_by(
+        "call_sign"
+    )
+
+
+def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:
+    """Slots as DESIGN.md §6 scopes them: a coordinator every slot of the joint patrols of their
+    areas, an inspector every slot in theirs, an officer the slots of the joint patrols they are on
+    (their partners: not a declined one, not an empty one); an admin every one."""
+    queryset = VolunteerSlot.objects.select_related("patrol", "volunteer", "confirmed_by")
+    if access.is_admin:
+        return queryset
+    visible = Q(pk__in=[])
+    inspected = access.area_ids(Role.INSPECTOR)
+    if inspected:
+        visible |= Q(patrol__area_id__in=inspected)
+    coordinated = access.area_ids(Role.CST_COORDINATOR)
+    if coordinated:
+        visible |= Q(patrol__area_id__in=coordinated, patrol__kind=PatrolKind.JOINT)
+    rostered = access.area_ids(Role.OFFICER)
+    if rostered:
+        own = Assignment.objects.filter(patrol=OuterRef("patrol_id"), officer__user_id=access.user_id)
+        visible |= Q(
+            Exists(own),
+            patrol__area_id__in=rostered,
+            patrol__kind=PatrolKind.JOINT,
+            status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED),
+        )
+    if not (inspected or coordinated or rostered):
+        return queryset.none()
+    return queryset.filter(visible)

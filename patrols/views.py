@@ -1,5 +1,5 @@
-"""Pages of the rota: an officer's day, the CST coordinator's joint patrols, and the inspector's
-read-only rota and generation runs (with "Generate now")."""
+"""Pages of the rota: an officer's day, the CST coordinator's joint patrols and their CST places,
+and the inspector's read-only rota and generation runs (with "Generate now")."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,13 +20,18 @@ from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 
 from . import services
+from .models import Patrol, PatrolStatus, SlotStatus, VolunteerSlot
 from .selectors import (
     day_labels,
+    joint_patrols_coordinated,
     joint_patrols_for_coordination,
     my_day,
+    patrol_slots,
     rota_grid,
     run_progress,
     runs_for_inspection,
+    slots_for_coordination,
+    volunteers_to_fill,
 )
 
 ROTA_DEFAULT_DAYS = 7
@@ -69,6 +75,113 @@ class JointPatrolsView(RoleRequiredMixin, ListView):
                 patrol.day_labels = labels[day]
         context["object_list"] = patrols
         return context
+
+
+SLOTS_PARTIAL = "patrols/partials/slots.html"
+
+
+def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = None, notice: str = "") -> dict:
+    """What the joint patrol page (and its htmx slots partial) shows: the patrol in its area's
+    time, its slots, each with the volunteers it may be filled with and any refusal next to it,
+    the counts, and the slots' history. Four queries whatever the number of slots."""
+    now = timezone.now()
+    slots = patrol_slots(patrol)
+    volunteers = list(volunteers_to_fill(patrol))
+    # A volunteer is on a patrol once (one slot each, a declined one included): offer the others,
+    # and a declined slot its own volunteer again.
+    taken = {slot.volunteer_id for slot in slots if slot.volunteer_id}
+    for slot in slots:
+        slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]
+        slot.errors = (errors or {}).get(slot.pk, [])
+    changeable = patrol.starts_at > now
+    fillable = changeable and patrol.status == PatrolStatus.SCHEDULED
+    counts = {status: sum(1 for slot in slots if slot.status == status) for status in SlotStatus.values}
+    history = (
+        VolunteerSlot.history.filter(patrol_id=patrol.pk).select_related("history_user").order_by("-history_date")[:20]
+    )
+    return {
+        "patrol": patrol,
+        "slots": slots,
+        "counts": counts,
+        "changeable": changeable,
+        "fillable": fillable,
+        "notice": notice,
+        "history": history,
+    }
+
+
+class JointPatrolView(RoleRequiredMixin, TemplateView):
+    """One joint patrol for a CST coordinator: its places, who is asked or confirmed (with their
+    phone), and the actions to fill, confirm, decline and release each place."""
+
+    roles = (Role.CST_COORDINATOR,)
+    template_name = "patrols/joint_patrol.html"
+
+    def load_scoped_objects(self, pk):
+        self.patrol = get_object_or_404(joint_patrols_coordinated(self.access), pk=pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**slot_page_context(self.patrol), **kwargs)
+
+
+class _SlotActionView(RoleRequiredMixin, View):
+    """POST one action on a slot. htmx gets the slots partial back (200), a refusal shown next to
+    the slot; without JavaScript a success redirects back to the patrol's page and a refusal
+    renders it with the refusal (422). A refusal changes nothing."""
+
+    roles = (Role.CST_COORDINATOR,)
+    http_method_names = ["post"]
+
+    def act(self, slot: VolunteerSlot) -> str:
+        """Call the service; return what was done, for the coordinator."""
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        slot = get_object_or_404(slots_for_coordination(self.access), pk=pk)
+        patrol = slot.patrol
+        try:
+            notice = self.act(slot)
+        except ValidationError as error:
+            context = slot_page_context(patrol, errors={slot.pk: error.messages})
+            if request.htmx:
+                return render(request, SLOTS_PARTIAL, context)
+            return render(request, "patrols/joint_patrol.html", context, status=422)
+        if request.htmx:
+            return render(request, SLOTS_PARTIAL, slot_page_context(patrol, notice=notice))
+        messages.success(request, notice)
+        return redirect("patrols:joint_patrol", patrol.pk)
+
+
+class SlotFillView(_SlotActionView):
+    def act(self, slot):
+        volunteer_id = self.request.POST.get("volunteer", "")
+        # Only a volunteer of the patrol's area is looked up: an id from elsewhere names nobody.
+        volunteer = None
+        if volunteer_id.isdigit():
+            volunteer = slot.patrol.area.volunteers.filter(pk=volunteer_id).first()
+        if volunteer is None:
+            raise ValidationError({"volunteer": "Choose a volunteer to ask."})
+        services.slot_fill(slot=slot, volunteer=volunteer, by=self.request.user)
+        return f"{volunteer} asked."
+
+
+class SlotConfirmView(_SlotActionView):
+    def act(self, slot):
+        services.slot_confirm(slot=slot, by=self.request.user)
+        return f"{slot.volunteer} confirmed."
+
+
+class SlotDeclineView(_SlotActionView):
+    def act(self, slot):
+        services.slot_decline(slot=slot, by=self.request.user)
+        return f"{slot.volunteer} declined."
+
+
+class SlotReleaseView(_SlotActionView):
+    def act(self, slot):
+        volunteer = slot.volunteer
+        services.slot_release(slot=slot, by=self.request.user)
+        return f"{volunteer} released; the place is open." if volunteer else "The place is open."
 
 
 class RotaView(RoleRequiredMixin, TemplateView):

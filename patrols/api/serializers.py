@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import GenerationRun, Patrol
+from ..models import GenerationRun, Patrol, VolunteerSlot
 
 
 class PatrolSerializer(serializers.ModelSerializer):
@@ -75,3 +75,37 @@ class GenerationRunStartSerializer(serializers.Serializer):
     scope is answered 404 by the view, as any object outside it is (DESIGN.md §6)."""
 
     area = serializers.SlugField()
+
+
+class SlotVolunteerSerializer(serializers.Serializer):
+    """A volunteer in a slot: call sign and name for everyone who may see the slot; phone and
+    email only when the view says the caller may see contact details (DESIGN.md §6)."""
+
+    id = serializers.IntegerField(read_only=True)
+    call_sign = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    email = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("contact_visible", lambda area_id: False)(instance.area_id):
+            data.pop("phone")
+            data.pop("email")
+        return data
+
+
+class VolunteerSlotSerializer(serializers.ModelSerializer):
+    volunteer = SlotVolunteerSerializer(read_only=True, allow_null=True)
+    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = VolunteerSlot
+        fields = ["id", "patrol", "status", "volunteer", "confirmed_by", "confirmed_at"]
+        read_only_fields = fields
+
+
+class SlotFillSerializer(serializers.Serializer):
+    """The volunteer to ask, by id: one of the patrol's area (the view looks them up there)."""
+
+    volunteer = serializers.IntegerField(min_value=1)

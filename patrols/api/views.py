@@ -1,6 +1,8 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sites.access import access_for
@@ -9,9 +11,15 @@ from sites.permissions import RolePermission
 from sites.selectors import areas_with_role
 
 from .. import services
-from ..filters import PatrolFilter
-from ..selectors import patrols_for_api, runs_for_inspection
-from .serializers import GenerationRunSerializer, GenerationRunStartSerializer, PatrolSerializer
+from ..filters import PatrolFilter, SlotFilter
+from ..selectors import patrols_for_api, runs_for_inspection, slots_for_coordination, slots_visible_to
+from .serializers import (
+    GenerationRunSerializer,
+    GenerationRunStartSerializer,
+    PatrolSerializer,
+    SlotFillSerializer,
+    VolunteerSlotSerializer,
+)
 
 
 class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
@@ -50,3 +58,80 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         run = services.generation_run_start(area=area, by=request.user)
         run.refresh_from_db()
         return Response(GenerationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as DRF's (400), keyed by field ("__all__" → non_field_errors)."""
+    if hasattr(error, "error_dict"):
+        return exceptions.ValidationError(
+            {
+                ("non_field_errors" if name == "__all__" else name): messages
+                for name, messages in error.message_dict.items()
+            }
+        )
+    return exceptions.ValidationError({"non_field_errors": error.messages})
+
+
+class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
+    """CST places on joint patrols, scoped as DESIGN.md §6: a coordinator every slot of the joint
+    patrols of their areas (with the volunteer's phone and email), an inspector every slot of
+    theirs, an officer their partners on the joint patrols they are on (call sign and name). Filter
+    with `patrol` and `status`.
+
+    A coordinator acts on a slot with POST `fill/` (`{"volunteer": <id>}`), `confirm/`, `decline/`
+    and `release/`; each answers the slot as it now is, or 400 naming what was refused."""
+
+    serializer_class = VolunteerSlotSerializer
+    permission_classes = [RolePermission]
+    read_roles = (Role.OFFICER, Role.CST_COORDINATOR, Role.INSPECTOR)
+    write_roles = (Role.CST_COORDINATOR,)
+    filterset_class = SlotFilter
+
+    def get_queryset(self):
+        access = access_for(self.request.user)
+        if self.action in ("fill", "confirm", "decline", "release"):
+            return slots_for_coordination(access)
+        return slots_visible_to(access).order_by("patrol__starts_at", "patrol_id", "id")
+
+    def get_serializer_context(self):
+        access = access_for(self.request.user)
+        return {
+            **super().get_serializer_context(),
+            "contact_visible": lambda area_id: access.holds(Role.CST_COORDINATOR, area_id),
+        }
+
+    def _act(self, service, slot=None, **kwargs):
+        slot = slot or self.get_object()
+        try:
+            service(slot=slot, by=self.request.user, **kwargs)
+        except DjangoValidationError as error:
+            raise _drf_error(error) from None
+        slot = self.get_queryset().filter(pk=slot.pk).first() or slot  # released from a patrol no longer joint: gone
+        return Response(self.get_serializer(slot).data)
+
+    @extend_schema(request=SlotFillSerializer, responses={200: VolunteerSlotSerializer})
+    @action(detail=True, methods=["post"])
+    def fill(self, request, pk=None):
+        slot = self.get_object()
+        fill = SlotFillSerializer(data=request.data)
+        fill.is_valid(raise_exception=True)
+        # Only a volunteer of the patrol's area is looked up: an id from elsewhere names nobody.
+        volunteer = slot.patrol.area.volunteers.filter(pk=fill.validated_data["volunteer"]).first()
+        if volunteer is None:
+            raise exceptions.ValidationError({"volunteer": [f"No volunteer of {slot.patrol.area} has this id."]})
+        return self._act(services.slot_fill, slot=slot, volunteer=volunteer)
+
+    @extend_schema(request=None, responses={200: VolunteerSlotSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(services.slot_confirm)
+
+    @extend_schema(request=None, responses={200: VolunteerSlotSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._act(services.slot_decline)
+
+    @extend_schema(request=None, responses={200: VolunteerSlotSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self._act(services.slot_release)

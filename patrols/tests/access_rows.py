@@ -9,9 +9,12 @@ from config.tests.access import Row, outcomes
 
 
 def build(world):
-    """A joint patrol in area A with the officer on it, a police patrol nobody is on, and a run."""
+    """A joint patrol in area A with the officer on it (its first place requested of HS-01, its
+    second open, HS-02 free to ask), a police patrol nobody is on, a joint patrol in area B with
+    an open place and a volunteer of B, and a run."""
+    from conftest import make_volunteer
     from patrols.models import GenerationRun, PatrolKind, RunTrigger
-    from patrols.services import assignment_create, patrol_create_manual
+    from patrols.services import assignment_create, patrol_create_manual, slot_fill
 
     if "patrol_joint" in world.objects:
         return
@@ -31,11 +34,35 @@ def build(world):
     police = patrol_create_manual(site=site, starts_at=later, ends_at=later + timedelta(hours=1), by=None)
     world.objects["patrol_joint"] = joint
     world.objects["patrol_police"] = police
+    requested, open_slot = joint.slots.order_by("id")
+    slot_fill(slot=requested, volunteer=world.objects["volunteer_a"], by=None)
+    world.objects["slot_requested"] = requested
+    world.objects["slot_open"] = open_slot
+    world.objects["volunteer_a2"] = make_volunteer(world.area_a, "HS-02", name="Dina Levy")
+    joint_b = patrol_create_manual(
+        site=world.objects["site_b"],
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        by=None,
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+    )
+    world.objects["patrol_joint_b"] = joint_b
+    world.objects["slot_b"] = joint_b.slots.get()
+    world.objects["volunteer_b"] = make_volunteer(world.area_b, "HB-01", name="Eli Gold")
     world.objects["run_a"] = GenerationRun.objects.create(area=world.area_a, trigger=RunTrigger.MANUAL)
 
 
 def _start_payload(w):
     return {"area": w.area_a.slug}
+
+
+def _slot_url(route: str, slot: str):
+    return lambda w: reverse(route, args=[w.objects[slot].pk])
+
+
+def _ask(volunteer: str):
+    return lambda w: {"volunteer": w.objects[volunteer].pk}
 
 
 ROWS = [
@@ -90,6 +117,78 @@ ROWS = [
         lambda w: reverse("patrols:run_progress", args=[w.objects["run_a"].pk]),
         outcomes(302, 403, 403, 200, 404, 200),
     ),
+    Row(
+        "joint patrol page (area A)",
+        "patrols:joint_patrol",
+        "GET",
+        lambda w: reverse("patrols:joint_patrol", args=[w.objects["patrol_joint"].pk]),
+        outcomes(302, 403, 200, 403, 403, 200),
+    ),
+    Row(
+        "joint patrol page of a police patrol",
+        "patrols:joint_patrol",
+        "GET",
+        lambda w: reverse("patrols:joint_patrol", args=[w.objects["patrol_police"].pk]),
+        outcomes(302, 403, 404, 403, 403, 404),
+    ),
+    Row(
+        "joint patrol page (area B)",
+        "patrols:joint_patrol",
+        "GET",
+        lambda w: reverse("patrols:joint_patrol", args=[w.objects["patrol_joint_b"].pk]),
+        outcomes(302, 403, 404, 403, 403, 200),
+    ),
+    Row(
+        "slot fill (open place in A)",
+        "patrols:slot_fill",
+        "POST",
+        _slot_url("patrols:slot_fill", "slot_open"),
+        outcomes(302, 403, 302, 403, 403, 302),
+        data=_ask("volunteer_a2"),
+    ),
+    Row(
+        "slot fill (place in B)",
+        "patrols:slot_fill",
+        "POST",
+        _slot_url("patrols:slot_fill", "slot_b"),
+        outcomes(302, 403, 404, 403, 403, 302),
+        data=_ask("volunteer_b"),
+    ),
+    Row(
+        "slot confirm (requested place in A)",
+        "patrols:slot_confirm",
+        "POST",
+        _slot_url("patrols:slot_confirm", "slot_requested"),
+        outcomes(302, 403, 302, 403, 403, 302),
+    ),
+    Row(
+        "slot confirm refused (open place in A)",
+        "patrols:slot_confirm",
+        "POST",
+        _slot_url("patrols:slot_confirm", "slot_open"),
+        outcomes(302, 403, 422, 403, 403, 422),
+    ),
+    Row(
+        "slot decline (requested place in A)",
+        "patrols:slot_decline",
+        "POST",
+        _slot_url("patrols:slot_decline", "slot_requested"),
+        outcomes(302, 403, 302, 403, 403, 302),
+    ),
+    Row(
+        "slot release (requested place in A)",
+        "patrols:slot_release",
+        "POST",
+        _slot_url("patrols:slot_release", "slot_requested"),
+        outcomes(302, 403, 302, 403, 403, 302),
+    ),
+    Row(
+        "slot release (open place in B)",
+        "patrols:slot_release",
+        "POST",
+        _slot_url("patrols:slot_release", "slot_b"),
+        outcomes(302, 403, 404, 403, 403, 422),
+    ),
     # API
     Row(
         "api patrols list",
@@ -141,5 +240,90 @@ ROWS = [
         "GET",
         lambda w: reverse("generation-run-detail", args=[w.objects["run_a"].pk]),
         outcomes(401, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "api slots list",
+        "slot-list",
+        "GET",
+        lambda w: reverse("slot-list"),
+        outcomes(401, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "api slot detail (requested place in A, officer on the patrol)",
+        "slot-detail",
+        "GET",
+        _slot_url("slot-detail", "slot_requested"),
+        outcomes(401, 200, 200, 200, 404, 200),
+    ),
+    Row(
+        "api slot detail (open place in A: no partner for the officer)",
+        "slot-detail",
+        "GET",
+        _slot_url("slot-detail", "slot_open"),
+        outcomes(401, 404, 200, 200, 404, 200),
+    ),
+    Row(
+        "api slot detail (place in B)",
+        "slot-detail",
+        "GET",
+        _slot_url("slot-detail", "slot_b"),
+        outcomes(401, 404, 404, 404, 200, 200),
+    ),
+    Row(
+        "api slot delete is not offered",
+        "slot-detail",
+        "DELETE",
+        _slot_url("slot-detail", "slot_requested"),
+        outcomes(401, 403, 405, 403, 403, 405),
+    ),
+    Row(
+        "api slot fill (open place in A)",
+        "slot-fill",
+        "POST",
+        _slot_url("slot-fill", "slot_open"),
+        outcomes(401, 403, 200, 403, 403, 200),
+        data=_ask("volunteer_a2"),
+        format="json",
+    ),
+    Row(
+        "api slot fill (place in B)",
+        "slot-fill",
+        "POST",
+        _slot_url("slot-fill", "slot_b"),
+        outcomes(401, 403, 404, 403, 403, 200),
+        data=_ask("volunteer_b"),
+        format="json",
+    ),
+    Row(
+        "api slot confirm (requested place in A)",
+        "slot-confirm",
+        "POST",
+        _slot_url("slot-confirm", "slot_requested"),
+        outcomes(401, 403, 200, 403, 403, 200),
+        format="json",
+    ),
+    Row(
+        "api slot confirm refused (open place in A)",
+        "slot-confirm",
+        "POST",
+        _slot_url("slot-confirm", "slot_open"),
+        outcomes(401, 403, 400, 403, 403, 400),
+        format="json",
+    ),
+    Row(
+        "api slot decline (requested place in A)",
+        "slot-decline",
+        "POST",
+        _slot_url("slot-decline", "slot_requested"),
+        outcomes(401, 403, 200, 403, 403, 200),
+        format="json",
+    ),
+    Row(
+        "api slot release (requested place in A)",
+        "slot-release",
+        "POST",
+        _slot_url("slot-release", "slot_requested"),
+        outcomes(401, 403, 200, 403, 403, 200),
+        format="json",
     ),
 ]
