@@ -142,6 +142,10 @@ class Diff:
     kept: int  # stored, not pinned, left as they are
     pinned: int  # stored, pinned (or manual), left alone whether planned or not
     held: int = 0  # stored, staffed (not pinned): left alone whether planned or not
+    # Rules with a held patrol that is out of step with the plan (its rule moved it, or dropped
+    # it, while people were on it). Their state must not be marked reconciled, so that once the
+    # hold ends a later run re-plans them and brings the patrol back in step.
+    held_out_of_step: frozenset[int] = frozenset()
 
     @property
     def writes_nothing(self) -> bool:
@@ -238,6 +242,7 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
     kept = 0
     pinned = 0
     held = 0
+    out_of_step: set[int] = set()
 
     # Stored patrols by key. A key's value becomes None once the plan has used it, which
     # also catches a key planned twice.
@@ -257,6 +262,8 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
             pinned += 1
         elif patrol.staffed:
             held += 1
+            if patrol.status == SCHEDULED and patrol.starts_at > now:
+                out_of_step.add(patrol.rule_id)  # would have been cancelled
         elif patrol.status == SCHEDULED and patrol.starts_at > now:
             cancel.append(patrol.id)
         else:  # past, or already cancelled, completed or missed
@@ -279,18 +286,12 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
             pinned += 1
         elif patrol.staffed:
             held += 1
+            if patrol.status != SCHEDULED or not _as_planned(patrol, planned_patrol):
+                out_of_step.add(patrol.rule_id)
         elif patrol.starts_at <= now:
             kept += 1
         elif patrol.status == SCHEDULED:
-            if (
-                patrol.starts_at == planned_patrol.starts_at
-                and patrol.ends_at == planned_patrol.ends_at
-                and patrol.site_id == planned_patrol.site_id
-                and patrol.kind == planned_patrol.kind
-                and patrol.officers_required == planned_patrol.officers_required
-                and patrol.volunteers_required == planned_patrol.volunteers_required
-                and patrol.label == planned_patrol.label
-            ):
+            if _as_planned(patrol, planned_patrol):
                 kept += 1
             else:
                 update.append((patrol.id, planned_patrol))
@@ -303,4 +304,26 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         if patrol is not None:
             settle_unplanned(patrol)
 
-    return Diff(create=create, update=update, cancel=cancel, restore=restore, kept=kept, pinned=pinned, held=held)
+    return Diff(
+        create=create,
+        update=update,
+        cancel=cancel,
+        restore=restore,
+        kept=kept,
+        pinned=pinned,
+        held=held,
+        held_out_of_step=frozenset(out_of_step),
+    )
+
+
+def _as_planned(patrol: StoredPatrol, planned: PlannedPatrol) -> bool:
+    """Whether a stored patrol already has every value the plan gives it."""
+    return (
+        patrol.starts_at == planned.starts_at
+        and patrol.ends_at == planned.ends_at
+        and patrol.site_id == planned.site_id
+        and patrol.kind == planned.kind
+        and patrol.officers_required == planned.officers_required
+        and patrol.volunteers_required == planned.volunteers_required
+        and patrol.label == planned.label
+    )

@@ -499,6 +499,12 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     counts.held = diff.held
     counts.rules_replanned = sum(1 for plan in plans if plan.full)
     counts.rules_extended = sum(1 for plan in plans if plan.rule is not None and not plan.full)
+    for plan in plans:
+        if plan.rule_id in diff.held_out_of_step:
+            # A patrol of this rule is held out of step with it while people are on it: keep the
+            # rule unreconciled (no fingerprint) so every run re-plans it in full until the hold
+            # ends and the patrol can follow its rule again.
+            plan.fingerprint = ""
     _save_states(plans, run=run)
     return counts
 

@@ -79,7 +79,7 @@ def stored_from(
     return StoredPatrol(**values)
 
 
-def assert_diff(d: Diff, *, create=(), update=(), cancel=(), restore=(), kept=0, pinned=0, held=0):
+def assert_diff(d: Diff, *, create=(), update=(), cancel=(), restore=(), kept=0, pinned=0, held=0, held_out_of_step=()):
     assert d == Diff(
         create=list(create),
         update=list(update),
@@ -88,6 +88,7 @@ def assert_diff(d: Diff, *, create=(), update=(), cancel=(), restore=(), kept=0,
         kept=kept,
         pinned=pinned,
         held=held,
+        held_out_of_step=frozenset(held_out_of_step),
     )
 
 
@@ -609,16 +610,20 @@ def test_runs_with_hand_edits_and_a_moving_clock_settle_and_keep_every_hand_edit
 def test_a_staffed_patrol_is_held_not_updated_when_its_plan_changes():
     wanted = planned(starts_at=datetime(2026, 9, 2, 10, 30, tzinfo=UTC))
     staffed = stored_from(planned(), id=7, staffed=True)
-    assert_diff(diff([wanted], [staffed], now=NOW), held=1)
+    assert_diff(diff([wanted], [staffed], now=NOW), held=1, held_out_of_step={1})
 
 
 def test_a_staffed_patrol_is_held_not_cancelled_when_no_longer_planned():
-    assert_diff(diff([], [stored_from(planned(), id=7, staffed=True)], now=NOW), held=1)
+    assert_diff(diff([], [stored_from(planned(), id=7, staffed=True)], now=NOW), held=1, held_out_of_step={1})
 
 
 def test_a_staffed_patrol_cancelled_by_the_generator_is_held_not_restored():
     stored = stored_from(planned(), id=7, status=CANCELLED, cancelled_by_generator=True, staffed=True)
-    assert_diff(diff([planned()], [stored], now=NOW), held=1)
+    assert_diff(diff([planned()], [stored], now=NOW), held=1, held_out_of_step={1})
+
+
+def test_a_staffed_patrol_already_as_planned_is_held_but_in_step():
+    assert_diff(diff([planned()], [stored_from(planned(), id=7, staffed=True)], now=NOW), held=1)
 
 
 def test_a_patrol_both_pinned_and_staffed_counts_as_pinned():

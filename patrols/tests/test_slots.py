@@ -2,6 +2,7 @@
 refusal saves nothing; the page and the API show each role what §6 allows, in constant queries."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -528,3 +529,24 @@ def test_the_slots_api_list_queries_do_not_grow_with_slots(world, filled, coordi
     with django_assert_num_queries(5):
         response = client.get(url)
     assert response.json()["count"] == 3 + 6
+
+
+def test_a_patrol_held_through_a_rule_change_follows_the_rule_once_its_place_is_released(world, ari, coordinator):
+    area, site = world.area_a, world.objects["site_a"]
+    rule = shabbat_rule(area, [site])
+    window = {"trigger": RunTrigger.COMMAND, "now": NOW, "start": TODAY, "end": TODAY + timedelta(days=6)}
+    rota_sync(area=area, **window)
+    patrol = Patrol.objects.get(rule=rule, site=site)
+    slot = patrol.slots.order_by("id").first()
+    slot_fill(slot=slot, volunteer=ari, by=coordinator)
+    rule_update(rule=rule, by=None, expected_version=rule.version, start_time=time(10, 30))
+    assert rota_sync(area=area, **window).held == 1
+    slot.refresh_from_db()
+    slot_release(slot=slot, by=coordinator)
+
+    # The rule itself has not changed since: only the ended hold can bring the patrol in step.
+    run = rota_sync(area=area, **window)
+
+    assert (run.held, run.updated) == (0, 1)
+    patrol.refresh_from_db()
+    assert patrol.starts_at.astimezone(ZoneInfo("Europe/London")).time() == time(10, 30)
