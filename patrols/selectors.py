@@ -187,6 +187,7 @@ def rota_patrols(*, area: Area, start: datetime, end: datetime) -> QuerySet[Patr
                 filter=Q(slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)),
                 distinct=True,
             ),
+            has_visit=Exists(Visit.objects.filter(patrol=OuterRef("pk"))),
         )
         .order_by("starts_at", "site__name", "id")
     )

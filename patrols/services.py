@@ -298,6 +298,9 @@ def rota_sync(
         end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
     if end < start:
         raise ValidationError("The window ends before it starts.")
+    # From the day before today at the earliest: a patrol of yesterday's occurrence may start
+    # after midnight; the diff itself keeps everything that has started.
+    first = max(start, yesterday)
     if run is None:
         run = generation_run_queue(area=area, trigger=trigger, by=by)
     elif run.area_id != area.pk:
@@ -305,7 +308,7 @@ def rota_sync(
     _update_run(
         run,
         status=RunStatus.RUNNING,
-        window_start=start,
+        window_start=first,
         window_end=end,
         started_at=timezone.now(),
         finished_at=None,
@@ -320,9 +323,7 @@ def rota_sync(
     try:
         with transaction.atomic():
             _lock_area(area, run)
-            # From the day before today: a patrol of yesterday's occurrence may start after
-            # midnight; the diff itself keeps everything that has started.
-            counts = _sync_locked(area=area, run=run, first=max(start, yesterday), last=end, now=now)
+            counts = _sync_locked(area=area, run=run, first=first, last=end, now=now)
             warnings = "\n".join(counts.warnings)
             _update_run(
                 run,

@@ -40,11 +40,12 @@ def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str =
         run = GenerationRun.objects.filter(pk=run_id, area=area).first()
         if run is None or run.status == RunStatus.SUCCEEDED:
             return run_id  # already done (a redelivered message), or gone
-    start = end = None
+    end = None
     if days is not None:
-        start = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
-        end = start + timedelta(days=max(1, int(days)) - 1)
-    run = rota_sync(area=area, start=start, end=end, trigger=trigger, run=run)
+        # `days` from today; the run itself also looks back at yesterday's after-midnight patrols.
+        today = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
+        end = today + timedelta(days=max(1, int(days)) - 1)
+    run = rota_sync(area=area, end=end, trigger=trigger, run=run)
     return run.pk
 
 

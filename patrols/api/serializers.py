@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from sites.access import access_for
+from sites.models import Role
+
 from ..models import GenerationRun, Patrol, VolunteerSlot
 
 
@@ -32,6 +35,18 @@ class PatrolSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = fields
+
+    # How the rota is made (its rule, hand edits) is the inspectors' business (DESIGN.md §6:
+    # officers and coordinators see no rules).
+    INSPECTOR_ONLY = ("rule", "pinned", "version")
+
+    def to_representation(self, patrol):
+        data = super().to_representation(patrol)
+        request = self.context.get("request")
+        if request is None or not access_for(request.user).holds(Role.INSPECTOR, patrol.area_id):
+            for name in self.INSPECTOR_ONLY:
+                data.pop(name, None)
+        return data
 
 
 class GenerationRunSerializer(serializers.ModelSerializer):

@@ -111,3 +111,12 @@ def test_runs_list_only_the_callers_areas(world):
     GenerationRun.objects.create(area=world.area_b, trigger="nightly")
     areas = [row["area"] for row in world.client("inspector_b").get(reverse("generation-run-list")).json()["results"]]
     assert areas == ["area-b"]
+
+
+def test_how_a_patrol_was_made_is_shown_to_inspectors_only(rota):
+    patrol = Patrol.objects.filter(area=rota.area_a, kind=PatrolKind.JOINT).order_by("pk").first()
+    url = reverse("patrol-detail", args=[patrol.pk])
+    inspector = rota.client("inspector_a").get(url).json()
+    assert {"rule", "pinned", "version"} <= set(inspector)
+    for persona in ("officer", "coordinator"):
+        assert not {"rule", "pinned", "version"} & set(rota.client(persona).get(url).json())

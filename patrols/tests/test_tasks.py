@@ -12,7 +12,7 @@ from patrols.models import GenerationRun, Patrol, RunStatus, RunTrigger
 from patrols.services import generation_run_queue
 from patrols.tasks import generate_rota_for_area, generate_rota_nightly
 
-from .conftest import school_rule
+from .conftest import TODAY, school_rule
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -85,7 +85,7 @@ def test_the_command_generates_an_area_and_prints_counts(world, sites):
     out = StringIO()
     call_command("generate_rota", "--area", "area-a", "--days", "7", stdout=out)
     assert (
-        "area-a: 2026-01-05..2026-01-11 created=15 updated=0 cancelled=0 restored=0 kept=0 pinned=0" in out.getvalue()
+        "area-a: 2026-01-04..2026-01-11 created=15 updated=0 cancelled=0 restored=0 kept=0 pinned=0" in out.getvalue()
     )
     assert GenerationRun.objects.get().trigger == RunTrigger.COMMAND
 
@@ -101,8 +101,8 @@ def test_the_command_refuses_an_unknown_area(db):
         call_command("generate_rota", "--area", "nowhere")
 
 
-def test_the_task_window_runs_from_today(world, sites):
+def test_the_task_window_runs_days_ahead_from_today_and_looks_back_at_yesterday(world, sites):
     school_rule(world.area_a, sites)
     generate_rota_for_area.delay(world.area_a.pk, days=3)
     run = GenerationRun.objects.get()
-    assert run.window_end - run.window_start == timedelta(days=2)
+    assert (run.window_start, run.window_end) == (TODAY - timedelta(days=1), TODAY + timedelta(days=2))

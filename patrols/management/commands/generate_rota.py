@@ -28,12 +28,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No area with slug {area!r}.")
         failed = 0
         for each in areas:
-            start = end = None
+            end = None
             if days is not None:
-                start = timezone.now().astimezone(ZoneInfo(each.timezone)).date()
-                end = start + timedelta(days=days - 1)
+                # `days` from today; the run itself also looks back at yesterday's late patrols.
+                end = timezone.now().astimezone(ZoneInfo(each.timezone)).date() + timedelta(days=days - 1)
             try:
-                run = rota_sync(area=each, start=start, end=end, trigger=RunTrigger.COMMAND)
+                run = rota_sync(area=each, end=end, trigger=RunTrigger.COMMAND)
             except Exception as error:  # recorded on the run; report and go on with the next area
                 failed += 1
                 self.stderr.write(self.style.ERROR(f"{each.slug}: failed: {error}"))
