@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
-from people.models import Officer
+from people.models import Officer, Volunteer
 from sites.models import Area, Role
 
-from .models import Patrol, PatrolStatus, RunTrigger
-from .services import assignment_create, rota_sync
+from .models import Patrol, PatrolKind, PatrolStatus, RunTrigger, SlotStatus
+from .services import assignment_create, rota_sync, slot_confirm, slot_fill
 
 
 def seed_rota(*, area: Area, today, days_assigned: int = 3, by=None) -> tuple[int, int]:
@@ -45,4 +45,32 @@ def seed_rota(*, area: Area, today, days_assigned: int = 3, by=None) -> tuple[in
                 continue
             made += 1
             break
+    _seed_cst_places(area=area, start=start, days=days_assigned, by=by)
     return run.created, made
+
+
+def _seed_cst_places(*, area: Area, start, days: int, by) -> None:
+    """Confirm one CST volunteer on each joint patrol of the next days whose places are all open,
+    so officers see their CST partners and the coordinator a mix of open and confirmed places."""
+    volunteers = list(Volunteer.objects.filter(area=area, active=True).order_by("call_sign"))
+    if not volunteers:
+        return
+    joint = Patrol.objects.filter(
+        area=area,
+        kind=PatrolKind.JOINT,
+        status=PatrolStatus.SCHEDULED,
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=days),
+    ).exclude(slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED))
+    roster = cycle(volunteers)
+    for patrol in joint.order_by("starts_at", "site__name"):
+        slot = patrol.slots.filter(status=SlotStatus.OPEN).order_by("id").first()
+        if slot is None:
+            continue
+        for _ in range(len(volunteers)):
+            try:
+                slot = slot_fill(slot=slot, volunteer=next(roster), by=by)
+            except ValidationError:  # card expired, or busy then: ask the next one
+                continue
+            slot_confirm(slot=slot, by=by)
+            break

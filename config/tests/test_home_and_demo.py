@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from patrols.models import Assignment, Patrol
+from patrols.models import Assignment, Patrol, VolunteerSlot
 from people.models import Officer, Volunteer
 from sites.models import Area, Membership, Site
 
@@ -53,12 +53,14 @@ def test_seed_demo_is_safe_to_run_twice(db, capsys):
     call_command("seed_demo")
 
     def counts():
-        return [model.objects.count() for model in (Area, Site, Officer, Volunteer, Membership, Patrol, Assignment)]
+        models = (Area, Site, Officer, Volunteer, Membership, Patrol, Assignment)
+        return [model.objects.count() for model in models] + [VolunteerSlot.objects.filter(status="confirmed").count()]
 
     first = counts()
     call_command("seed_demo")
     assert counts() == first
     assert Assignment.objects.filter(officer__user__username="officer").exists()
+    assert VolunteerSlot.objects.filter(status="confirmed").exists()
     demo = Area.objects.get(slug="hertsmere-demo")
     assert demo.sites.count() >= 12
     assert {"synagogue", "school", "nursery", "community_centre"} <= set(demo.sites.values_list("kind", flat=True))
