@@ -163,8 +163,17 @@ class Patrol(models.Model):
     cancelled_by_generator = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The run that last wrote this patrol: an audit pointer, not an invariant. No database
+    # constraint: checking it would cost every generated row a foreign-key look-up at commit
+    # (a quarter of the first generation's constraint checks) to guard a reference nobody
+    # breaks — runs are never deleted, and deleting one through Django still sets this null.
     last_run = models.ForeignKey(
-        GenerationRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="patrols_written"
+        GenerationRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="patrols_written",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
