@@ -114,3 +114,13 @@ def test_deploy_check_is_clean_with_production_like_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_manage_py_names_the_missing_setting_instead_of_a_traceback():
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 1
+    assert "Shomer cannot start: SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "Traceback" not in result.stderr
