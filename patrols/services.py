@@ -727,12 +727,12 @@ def _locked(patrol: Patrol, expected_version: int | None) -> Patrol:
     return current
 
 
-def _overlap_error(officer: Officer, *, patrol: Patrol) -> ValidationError | None:
-    """The refusal for `officer` on `patrol` (its current times) when they are on another
-    scheduled patrol that overlaps it; None when they are free."""
+def _clash_message(who, bookings, *, patrol: Patrol) -> str | None:
+    """ "<who> is already on a patrol at <site> on <day> <start>–<end>, which overlaps this one",
+    for the first of `bookings` (assignments or CST places, each with a `patrol`) on another
+    scheduled patrol overlapping `patrol`'s times, in that patrol's area time; None if none."""
     clash = (
-        Assignment.objects.filter(
-            officer=officer,
+        bookings.filter(
             patrol__status=PatrolStatus.SCHEDULED,
             patrol__starts_at__lt=patrol.ends_at,
             patrol__ends_at__gt=patrol.starts_at,
@@ -747,11 +747,16 @@ def _overlap_error(officer: Officer, *, patrol: Patrol) -> ValidationError | Non
     other = clash.patrol
     tz = ZoneInfo(other.area.timezone)
     begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
-    return ValidationError(
-        f"{officer} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
-        f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one.",
-        code="overlap",
+    return (
+        f"{who} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
+        f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one."
     )
+
+
+def _overlap_error(officer: Officer, *, patrol: Patrol) -> ValidationError | None:
+    """The refusal for `officer` on `patrol` when they are on another overlapping patrol."""
+    message = _clash_message(officer, Assignment.objects.filter(officer=officer), patrol=patrol)
+    return None if message is None else ValidationError(message, code="overlap")
 
 
 def _refuse_double_booking(patrol: Patrol) -> None:
@@ -978,32 +983,12 @@ def _volunteer_error(volunteer: Volunteer, *, patrol: Patrol, now: datetime) -> 
 
 def _volunteer_overlap_error(volunteer: Volunteer, *, patrol: Patrol) -> ValidationError | None:
     """The refusal for `volunteer` on `patrol` when they are asked or confirmed on another
-    scheduled patrol that overlaps it (named, in its area's time); None when they are free."""
-    clash = (
-        VolunteerSlot.objects.filter(
-            volunteer=volunteer,
-            status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED),
-            patrol__status=PatrolStatus.SCHEDULED,
-            patrol__starts_at__lt=patrol.ends_at,
-            patrol__ends_at__gt=patrol.starts_at,
-        )
-        .exclude(patrol_id=patrol.pk)
-        .select_related("patrol__site", "patrol__area")
-        .order_by("patrol__starts_at", "patrol_id")
-        .first()
+    overlapping patrol; None when they are free."""
+    bookings = VolunteerSlot.objects.filter(
+        volunteer=volunteer, status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)
     )
-    if clash is None:
-        return None
-    other = clash.patrol
-    tz = ZoneInfo(other.area.timezone)
-    begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
-    return ValidationError(
-        {
-            "volunteer": f"{volunteer} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "
-            f"{begins:%H:%M}–{ends:%H:%M}, which overlaps this one."
-        },
-        code="overlap",
-    )
+    message = _clash_message(volunteer, bookings, patrol=patrol)
+    return None if message is None else ValidationError({"volunteer": message}, code="overlap")
 
 
 def _copy_slot_back(target: VolunteerSlot, source: VolunteerSlot) -> None:
