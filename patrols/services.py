@@ -303,6 +303,12 @@ def rota_sync(
     The generator never deletes a patrol: what is no longer planned is cancelled (and may be
     restored), so assignments, slots and visits always keep their patrol.
 
+    **A run whose process dies is not left running.** Before it starts, a run marks failed any run
+    of its area whose process has stopped (`generation_runs_fail_dead`); while it works, a thread
+    holds its liveness lock and beats (`_Heartbeat`). Given an existing `run` (a task handed out
+    again), it runs it only when `_claim_run` allows: not a succeeded one, not one a live process
+    is running, not after RUN_MAX_ATTEMPTS starts.
+
     Writes bypass django-simple-history on purpose: the run records them (see patrols/models.py).
     """
     now = now or timezone.now()
