@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from patrols.run_health import DEFAULT_STALE_AFTER_SECONDS, RUN_VISIBILITY_TIMEOUT_SECONDS
+
 from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -196,13 +198,24 @@ if CELERY_BROKER_URL is None:
 CELERY_TASK_IGNORE_RESULT = True  # progress and outcomes are kept in the database, not in results
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# A task is acknowledged when it ends, not when it starts, and one whose worker process dies under
+# it (SIGKILL, out of memory) goes back to the queue at once rather than being lost. When the
+# whole worker dies, Redis hands its unacknowledged tasks out again after the visibility timeout,
+# sized to just over a run's hard time limit so a live run is never handed out twice. A task run
+# again must be safe to run again: see patrols.services._claim_run.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RUN_VISIBILITY_TIMEOUT_SECONDS}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The rota generator looks this many days ahead.
 ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
+# A running generation run not heard from for this long is marked failed: its process stopped
+# (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
+# this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).
+RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER_SECONDS, minimum=10)
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.

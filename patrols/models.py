@@ -24,7 +24,13 @@ from calendar_rules.models import PatrolKind
 from people.models import Officer, Volunteer
 from sites.models import Area, Site, latitude_validators, longitude_validators
 
+# The Celery time limits of one area's run live with the rules that tell a dead run (a pure
+# module, so the settings can size the broker's visibility timeout from them).
+from .run_health import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS
+
 __all__ = [
+    "RUN_SOFT_TIME_LIMIT_SECONDS",
+    "RUN_TIME_LIMIT_SECONDS",
     "Assignment",
     "GenerationRun",
     "Patrol",
@@ -50,13 +56,6 @@ class RunTrigger(models.TextChoices):
     NIGHTLY = "nightly", "Nightly"
     MANUAL = "manual", "Generate now"
     COMMAND = "command", "Management command"
-
-
-# The Celery time limits of one area's run (patrols.tasks.generate_rota_for_area). A run still
-# queued or running after the hard limit has been lost by the worker: the progress page stops
-# polling it and says so.
-RUN_SOFT_TIME_LIMIT_SECONDS = 20 * 60
-RUN_TIME_LIMIT_SECONDS = 25 * 60
 
 
 class RunStatus(models.TextChoices):
@@ -95,6 +94,11 @@ class GenerationRun(models.Model):
     rules_extended = models.PositiveIntegerField(default=0)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every few seconds by the working run's own thread and connection, outside the run's
+    # transaction: a running run not heard from for RUN_STALE_AFTER_SECONDS is dead (run_health).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # How many times the run was started: Celery retries and redeliveries run the same record.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     # A run that succeeded but skipped something: the rules it could not plan, and why.
@@ -116,7 +120,8 @@ class GenerationRun(models.Model):
         return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
 
     def is_stale(self, now) -> bool:
-        """Queued or running for longer than the task's hard time limit: the worker lost it."""
+        """Queued or running for longer than the task's hard time limit: the worker lost it.
+        (A running run whose process died is marked failed long before: see run_health.)"""
         since = self.started_at or self.queued_at
         return not self.is_finished and since is not None and (now - since).total_seconds() > RUN_TIME_LIMIT_SECONDS
 

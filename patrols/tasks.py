@@ -1,8 +1,11 @@
 """Celery tasks of the rota: thin wrappers that take ids and call `patrols.services.rota_sync`.
 
-Safe to run twice: a sync is idempotent (a second run over the same window writes nothing), and a
-run that was already finished is not run again. Database errors are retried with backoff; a
-run's error is recorded on its GenerationRun by the service before the retry.
+Safe to run twice: a sync is idempotent (a second run over the same window writes nothing), a
+run that succeeded is not run again, and a run another live process is running is left to it.
+A task whose worker dies under it is handed out again (acks_late, reject_on_worker_lost, and the
+broker's visibility timeout): its run — marked failed when its process was found dead — is then
+run again in the same record, up to RUN_MAX_ATTEMPTS starts. Database errors are retried with
+backoff; a run's error is recorded on its GenerationRun by the service before the retry.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from sites.models import Area
 
 from .models import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS, GenerationRun, RunStatus, RunTrigger
-from .services import rota_sync
+from .services import generation_runs_fail_dead, generation_runs_start_nightly, rota_sync
 
 
 @shared_task(
@@ -29,6 +32,7 @@ from .services import rota_sync
     soft_time_limit=RUN_SOFT_TIME_LIMIT_SECONDS,
     time_limit=RUN_TIME_LIMIT_SECONDS,
     acks_late=True,
+    reject_on_worker_lost=True,
 )
 def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str = RunTrigger.NIGHTLY, run_id=None):
     """Generate the rota of one area from today for `days` days (default: the horizon setting)."""
@@ -52,7 +56,11 @@ def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str =
 @shared_task(acks_late=True)
 def generate_rota_nightly() -> int:
     """Celery beat's 02:00 entry: one task per area, so more workers run more areas at once."""
-    area_ids = list(Area.objects.order_by("pk").values_list("pk", flat=True))
-    for area_id in area_ids:
-        transaction.on_commit(lambda area_id=area_id: generate_rota_for_area.delay(area_id, trigger=RunTrigger.NIGHTLY))
-    return len(area_ids)
+    return len(generation_runs_start_nightly())
+
+
+@shared_task(acks_late=True)
+def sweep_dead_runs() -> int:
+    """Celery beat's "Dead run sweep" entry (every two minutes): runs whose process stopped are
+    marked failed rather than left "running"."""
+    return len(generation_runs_fail_dead())

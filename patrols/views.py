@@ -20,7 +20,7 @@ from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 
 from . import services
-from .models import Patrol, PatrolStatus, SlotStatus, VolunteerSlot
+from .models import Patrol, PatrolStatus, RunStatus, SlotStatus, VolunteerSlot
 from .selectors import (
     day_labels,
     joint_patrols_coordinated,
@@ -229,6 +229,10 @@ class RunListView(RoleRequiredMixin, ListView):
     template_name = "patrols/runs.html"
     paginate_by = 25
 
+    def get(self, request, *args, **kwargs):
+        services.generation_runs_fail_dead_seen_by(access=self.access)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return runs_for_inspection(self.access)
 
@@ -262,12 +266,15 @@ class RunStartView(RoleRequiredMixin, View):
 
 
 class RunProgressView(RoleRequiredMixin, View):
-    """The progress partial of one run; it polls itself every second until the run is finished, or
-    until it has been queued or running for longer than the task's hard time limit (the worker
-    has lost it: the partial says so and stops)."""
+    """The progress partial of one run; it polls itself every second until the run is finished
+    (a running run whose process stopped is marked failed here, and the partial shows why), or
+    until it has been queued for longer than the task's hard time limit (no worker took it: the
+    partial says so and stops)."""
 
     roles = (Role.INSPECTOR,)
 
     def get(self, request, pk):
         run = get_object_or_404(runs_for_inspection(self.access), pk=pk)
+        if run.status == RunStatus.RUNNING and services.generation_runs_fail_dead(run_ids=[run.pk]):
+            run.refresh_from_db()
         return render(request, "patrols/partials/run_progress.html", {"watch": run_progress(run, now=timezone.now())})

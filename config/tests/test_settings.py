@@ -124,3 +124,11 @@ def test_manage_py_names_the_missing_setting_instead_of_a_traceback():
     assert result.returncode == 1
     assert "Shomer cannot start: SECRET_KEY must be set when DEBUG is off." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_dead_run_threshold_is_read_from_the_environment_and_checked():
+    code = "import config.settings as s; print(s.RUN_STALE_AFTER_SECONDS)"
+    assert _settings_in_subprocess({"DEBUG": "1", "RUN_STALE_AFTER_SECONDS": ""}, code).stdout.split() == ["120"]
+    assert _settings_in_subprocess({"DEBUG": "1", "RUN_STALE_AFTER_SECONDS": "90"}, code).stdout.split() == ["90"]
+    result = _settings_in_subprocess({"DEBUG": "1", "RUN_STALE_AFTER_SECONDS": "5"}, code)
+    assert result.returncode != 0 and "RUN_STALE_AFTER_SECONDS must be at least 10" in result.stderr

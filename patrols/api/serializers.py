@@ -77,6 +77,8 @@ class GenerationRunSerializer(serializers.ModelSerializer):
             "rules_extended",
             "queued_at",
             "started_at",
+            "heartbeat_at",
+            "attempts",
             "finished_at",
             "duration_seconds",
             "error",

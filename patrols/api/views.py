@@ -49,6 +49,16 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def get_queryset(self):
         return runs_for_inspection(access_for(self.request.user))
 
+    # A running run whose process stopped is marked failed before it is shown, so a client polling
+    # a run's detail sees it fail rather than run for ever.
+    def list(self, request, *args, **kwargs):
+        services.generation_runs_fail_dead_seen_by(access=access_for(request.user))
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        services.generation_runs_fail_dead_seen_by(access=access_for(request.user))
+        return super().retrieve(request, *args, **kwargs)
+
     @extend_schema(request=GenerationRunStartSerializer, responses={202: GenerationRunSerializer})
     def create(self, request, *args, **kwargs):
         start = GenerationRunStartSerializer(data=request.data)
