@@ -25,7 +25,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -159,8 +159,10 @@ class KeysetPagination(BasePagination):
         if field.is_relation:
             field = field.target_field
         cleaned = field.to_python(value)
-        if isinstance(cleaned, datetime) and cleaned.tzinfo is None:
-            raise ValueError("a naive date-time")
+        if isinstance(cleaned, datetime):
+            if cleaned.tzinfo is None:
+                raise ValueError("a naive date-time")
+            cleaned = cleaned.astimezone(UTC)  # OverflowError at the ends of the calendar: a 400
         return cleaned
 
     # ---- schema ------------------------------------------------------------------------------
