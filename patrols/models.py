@@ -109,8 +109,12 @@ class GenerationRun(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="generation_run_progress_max_100"),
         ]
-        # The runs page and API: an area's runs, newest first.
-        indexes = [models.Index(fields=["area", "-queued_at"], name="generation_run_area_queued")]
+        indexes = [
+            # The runs page and API: an area's runs, newest first.
+            models.Index(fields=["area", "-queued_at"], name="generation_run_area_queued"),
+            # The API's keyset pages over every area (an administrator): newest first.
+            models.Index(fields=["-queued_at", "-id"], name="generation_run_queued_id"),
+        ]
 
     def __str__(self) -> str:
         return f"Run {self.pk} of {self.area} ({self.get_status_display().lower()})"
@@ -206,7 +210,12 @@ class Patrol(models.Model):
         indexes = [
             # The rota page, the joint-patrols page and the API's date filters: an area's patrols
             # in a time window; also the generator's search for retired rules' future patrols.
-            models.Index(fields=["area", "starts_at"], name="patrol_area_starts"),
+            # With `id` last it is also the order of the API's keyset pages within one area, so
+            # a page is read off the index without sorting the area's patrols.
+            models.Index(fields=["area", "starts_at", "id"], name="patrol_area_starts_id"),
+            # The API's keyset pages over every area (an administrator, an inspector of several
+            # areas): WHERE starts_at >= :t ... ORDER BY starts_at, id LIMIT 51.
+            models.Index(fields=["starts_at", "id"], name="patrol_starts_id"),
             # The generator's load: the stored patrols of a set of rules over a span of dates.
             models.Index(fields=["rule", "occurrence_date"], name="patrol_rule_occurrence_date"),
         ]

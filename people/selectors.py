@@ -1,9 +1,9 @@
 """Read paths for officers and volunteers."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from sites.access import Access
-from sites.models import Role
+from sites.models import Membership, Role
 
 from .models import Officer, Volunteer
 
@@ -21,4 +21,7 @@ def officers_visible_to(access: Access) -> QuerySet[Officer]:
     area_ids = access.area_ids(Role.INSPECTOR, Role.CST_COORDINATOR)
     if not area_ids:
         return qs.none()
-    return qs.filter(user__memberships__area_id__in=area_ids, user__memberships__group__name=Role.OFFICER).distinct()
+    # EXISTS rather than a join and DISTINCT: an officer rostered in several of these areas is
+    # one row without de-duplicating (and counting) the joined rows of the whole scope.
+    rostered = Membership.objects.filter(user_id=OuterRef("user_id"), area_id__in=area_ids, group__name=Role.OFFICER)
+    return qs.filter(Exists(rostered))

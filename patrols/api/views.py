@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from sites.access import access_for
 from sites.models import Role
+from sites.pagination import KeysetPagination
 from sites.permissions import RolePermission
 from sites.selectors import areas_with_role
 
@@ -22,29 +23,52 @@ from .serializers import (
 )
 
 
+class PatrolPagination(KeysetPagination):
+    # Served by the index patrol_starts_id (and patrol_area_starts_id within one area).
+    ordering = ("starts_at", "id")
+
+
+class SlotPagination(KeysetPagination):
+    # In the order of their patrols' start: walked from the patrols' start index, each patrol's
+    # places from the slots' patrol index.
+    ordering = ("patrol__starts_at", "patrol_id", "id")
+
+
+class RunPagination(KeysetPagination):
+    # Newest first, as the runs page lists them.
+    ordering = ("-queued_at", "-id")
+
+
 class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
     """Patrols, scoped as DESIGN.md §6: an officer sees the patrols they are on, a CST coordinator
     the joint patrols of their areas, an inspector every patrol of theirs. Filter with `start` and
-    `end` (on the start time), `site`, `kind`, `status` and `area`."""
+    `end` (on the start time), `site`, `kind`, `status` and `area`.
+
+    In order of start time (then id), 50 a page: follow the `next` link (a keyset cursor) for the
+    next page. There is no total `count`: counting a million patrols on every page is what made
+    this list slow."""
 
     serializer_class = PatrolSerializer
     permission_classes = [RolePermission]
     read_roles = (Role.OFFICER, Role.CST_COORDINATOR, Role.INSPECTOR)
     filterset_class = PatrolFilter
+    pagination_class = PatrolPagination
 
     def get_queryset(self):
-        return patrols_for_api(access_for(self.request.user)).order_by("starts_at", "id")
+        return patrols_for_api(access_for(self.request.user))
 
 
 class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Rota generation runs of the areas the caller inspects. POST `{"area": "<slug>"}` queues a
     run (the generator runs in the background) and answers 202 with it; poll its detail. An area
-    the caller does not inspect is 404."""
+    the caller does not inspect is 404. Newest first, 50 a page, linked by keyset cursors (no
+    `count`)."""
 
     serializer_class = GenerationRunSerializer
     permission_classes = [RolePermission]
     read_roles = (Role.INSPECTOR,)
     write_roles = (Role.INSPECTOR,)
+    pagination_class = RunPagination
 
     def get_queryset(self):
         return runs_for_inspection(access_for(self.request.user))
@@ -89,19 +113,22 @@ class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
     with `patrol` and `status`.
 
     A coordinator acts on a slot with POST `fill/` (`{"volunteer": <id>}`), `confirm/`, `decline/`
-    and `release/`; each answers the slot as it now is, or 400 naming what was refused."""
+    and `release/`; each answers the slot as it now is, or 400 naming what was refused.
+
+    In order of their patrols' start time, 50 a page, linked by keyset cursors (no `count`)."""
 
     serializer_class = VolunteerSlotSerializer
     permission_classes = [RolePermission]
     read_roles = (Role.OFFICER, Role.CST_COORDINATOR, Role.INSPECTOR)
     write_roles = (Role.CST_COORDINATOR,)
     filterset_class = SlotFilter
+    pagination_class = SlotPagination
 
     def get_queryset(self):
         access = access_for(self.request.user)
         if self.action in ("fill", "confirm", "decline", "release"):
             return slots_for_coordination(access)
-        return slots_visible_to(access).order_by("patrol__starts_at", "patrol_id", "id")
+        return slots_visible_to(access)
 
     def get_serializer_context(self):
         access = access_for(self.request.user)
