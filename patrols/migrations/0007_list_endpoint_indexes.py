@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('calendar_rules', '0001_initial'),
-        ('patrols', '0004_last_run_without_constraint'),
+        ('patrols', '0006_dead_run_sweep_beat'),
         ('protected_sites', '0002_role_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
