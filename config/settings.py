@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "knox",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long caching; every page and API answer below
+    # carries patrol times or contact details, or a form, and is never stored.
+    "config.middleware.no_store",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# --- Sign-in and API tokens --------------------------------------------------------------------
+# --- Sign-in, API tokens, browser caching and Content-Security-Policy ---------------------------
 # Brute-force protection for the sign-in page and the API token endpoint (django-axes): after
 # LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
 # LOGIN_LOCKOUT_MINUTES; after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
@@ -157,7 +162,23 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
 }
 
-# --- end of sign-in and API tokens -------------------------------------------------------------
+# Content-Security-Policy (django-csp 4): scripts and styles only from this origin (no inline
+# script, no inline style), no framing, forms post only here. The API docs page adds what
+# Swagger UI needs (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# --- end of sign-in, API tokens, caching and Content-Security-Policy ---------------------------
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
