@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -66,6 +67,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long caching; every page and API answer below
+    # carries patrol times or contact details, or a form, and is never stored.
+    "config.middleware.no_store",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,14 +131,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in, API tokens, browser caching and Content-Security-Policy ---------------------------
 # Brute-force protection for the sign-in page and the API token endpoint (django-axes): after
 # LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
-# LOGIN_LOCKOUT_MINUTES. A successful sign-in resets the count.
+# LOGIN_LOCKOUT_MINUTES; after LOGIN_ADDRESS_FAILURE_LIMIT failures from one address, whatever the
+# usernames, that address is (config.auth.AddressAwareAxesHandler). A successful sign-in resets
+# the pair's count, not the address's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "config.auth.AddressAwareAxesHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -143,6 +153,34 @@ AXES_VERBOSE = False
 # X-Forwarded-For entry the outermost trusted proxy added: one rule for axes and DRF's throttle.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored, each sign-in gets its own token,
+# DELETE /api/v1/auth/token/ revokes it, and it expires API_TOKEN_TTL_HOURS after it was issued
+# (no sliding renewal: a stolen token is good for that long at most). A password change or
+# deactivation revokes all of a user's tokens (sites/api_tokens.py).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 12, minimum=1)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from this origin (no inline
+# script, no inline style), no framing, forms post only here. The API docs page adds what
+# Swagger UI needs (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# --- end of sign-in, API tokens, caching and Content-Security-Policy ---------------------------
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -220,7 +258,7 @@ RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

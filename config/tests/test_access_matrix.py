@@ -66,3 +66,5 @@ def test_access(world, row, persona):
         f"{row.method} {url} as {persona}: got {response.status_code}, expected {row.expect[persona]}"
         f"\n{getattr(response, 'data', None) or response.content[:300]}"
     )
+    # Whatever the answer, no browser or proxy may keep it (config.middleware.no_store).
+    assert "no-store" in response.get("Cache-Control", ""), f"{row.method} {url} as {persona}: may be cached"
