@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "sites.apps.SitesConfig",
+    "audit.apps.AuditConfig",
     "people.apps.PeopleConfig",
     "calendar_rules.apps.CalendarRulesConfig",
     "patrols.apps.PatrolsConfig",
@@ -203,6 +204,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The rota generator looks this many days ahead.
 ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
+
+# Who viewed future patrol times is kept this long, then purged nightly (audit/).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
