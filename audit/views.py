@@ -22,6 +22,4 @@ class PatrolViewListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, retention_days=settings.AUDIT_RETENTION_DAYS, **kwargs
-        )
+        return super().get_context_data(filter=self.filterset, retention_days=settings.AUDIT_RETENTION_DAYS, **kwargs)
