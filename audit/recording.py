@@ -60,3 +60,28 @@ class PatrolViewAuditAPIMixin:
             shown = args[0] if kwargs.get("many") else [args[0]]
             record_for_request(self.request, unfinished_area_ids(shown, timezone.now()), prefix="api:")
         return super().get_serializer(*args, **kwargs)
+
+
+class PatrolViewAuditAdminMixin:
+    """For a ModelAdmin listing patrols, or rows that name one (`audit_patrol_attr = "patrol"`):
+    the change list and the object page record what they show, under the admin's route name
+    (e.g. "admin:patrols_patrol_changelist"). Administrators are recorded like everyone else."""
+
+    audit_patrol_attr = ""  # "": the rows are patrols
+
+    def _shown_patrols(self, objects) -> list:
+        return [getattr(obj, self.audit_patrol_attr) if self.audit_patrol_attr else obj for obj in objects]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            # The page's rows, loaded here once: the template then renders the same evaluated slice.
+            shown = self._shown_patrols(changelist.result_list)
+            record_for_request(request, unfinished_area_ids(shown, timezone.now()))
+        return response
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            record_for_request(request, unfinished_area_ids(self._shown_patrols([obj]), timezone.now()))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

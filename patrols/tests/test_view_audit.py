@@ -156,3 +156,21 @@ def test_the_bucket_is_the_utc_hour_in_summer_too(world, stopped_clock):
     stopped_clock.move_to(summer)
     world.client("inspector_a").get(reverse("patrols:rota"))
     assert _records() == [("inspector_a", "area-a", "patrols:rota", datetime(2026, 7, 1, 22, 0, tzinfo=UTC), 1)]
+
+
+def test_the_admin_pages_that_show_patrol_times_record_views_too(world, stopped_clock):
+    stopped_clock.move_to(NOW - timedelta(days=10))
+    old = _patrol(world.objects["site_b"], starts_at=NOW - timedelta(days=5))
+    stopped_clock.move_to(NOW)
+    patrol = _patrol(world.objects["site_a"])
+    assignment_create(patrol=patrol, officer=world.users["officer"].officer, by=None)
+    client = world.client("admin")
+    assert client.get(reverse("admin:patrols_patrol_changelist")).status_code == 200
+    assert client.get(reverse("admin:patrols_patrol_change", args=[patrol.pk])).status_code == 200
+    assert client.get(reverse("admin:patrols_patrol_change", args=[old.pk])).status_code == 200  # the past
+    assert client.get(reverse("admin:patrols_assignment_changelist")).status_code == 200
+    assert _records() == [
+        ("admin", "area-a", "admin:patrols_assignment_changelist", NOW, 1),
+        ("admin", "area-a", "admin:patrols_patrol_change", NOW, 1),
+        ("admin", "area-a", "admin:patrols_patrol_changelist", NOW, 1),
+    ]
