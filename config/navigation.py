@@ -15,6 +15,7 @@ LINKS = [
     ("Joint patrols", "patrols:joint", {Role.CST_COORDINATOR}),
     ("Sites", "sites:site_list", {Role.INSPECTOR}),
     ("Volunteers", "people:volunteer_list", {Role.CST_COORDINATOR}),
+    ("Who viewed patrols", "audit:patrol_views", {Role.INSPECTOR}),
 ]
 
 

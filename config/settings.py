@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "sites.apps.SitesConfig",
+    "audit.apps.AuditConfig",
     "people.apps.PeopleConfig",
     "calendar_rules.apps.CalendarRulesConfig",
     "patrols.apps.PatrolsConfig",
@@ -254,6 +255,9 @@ ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
 # (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
 # this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).
 RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER_SECONDS, minimum=10)
+
+# Who viewed future patrol times is kept this long, then purged nightly (audit/).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.

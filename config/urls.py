@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("people.api.urls")),
     path("", include("calendar_rules.api.urls")),
     path("", include("patrols.api.urls")),
+    path("", include("audit.api.urls")),
 ]
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("rules/", include("calendar_rules.urls")),
     path("rota/", include("patrols.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
 ]

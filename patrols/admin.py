@@ -8,6 +8,8 @@ cancelled, never deleted."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.recording import PatrolViewAuditAdminMixin
+
 from .models import Assignment, GenerationRun, Patrol, RuleGenerationState, Visit, VolunteerSlot
 
 
@@ -45,7 +47,7 @@ class VolunteerSlotInline(admin.TabularInline):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class PatrolAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):  # audit: records who viewed
     """Read-only here: a change must pin the patrol and bump its version, which the services do."""
 
     list_display = ["starts_at", "ends_at", "site", "area", "kind", "label", "status", "pinned", "rule"]
@@ -58,7 +60,8 @@ class PatrolAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    audit_patrol_attr = "patrol"  # audit: each row names its patrol's time
     list_display = ["patrol", "officer", "assigned_by", "created_at"]
     list_select_related = ["patrol__site", "officer__user"]
     search_fields = ["officer__collar_number", "patrol__site__name"]
@@ -66,7 +69,8 @@ class AssignmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(VolunteerSlot)
-class VolunteerSlotAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    audit_patrol_attr = "patrol"  # audit: each row names its patrol's time
     list_display = ["patrol", "volunteer", "status", "confirmed_by", "confirmed_at"]
     list_filter = ["status"]
     list_select_related = ["patrol__site", "volunteer"]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
+from audit.recording import PatrolViewAuditMixin
 from calendar_rules.dates import LAST_DAY, parse_date_param
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
@@ -39,11 +40,14 @@ ROTA_MAX_DAYS = 31
 JOINT_DAYS = 14
 
 
-class MyDayView(RoleRequiredMixin, TemplateView):
+class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     """An officer's start page, phone-first: their patrols today and tomorrow."""
 
     roles = (Role.OFFICER,)
     template_name = "patrols/my_day.html"
+
+    def shown_patrols(self, context):  # audit: who viewed future patrol times
+        return [item["patrol"] for day in context["days"] for item in day["items"]]
 
     def get_context_data(self, **kwargs):
         officer = getattr(self.request.user, "officer", None)
@@ -53,12 +57,15 @@ class MyDayView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(officer=officer, days=days, **kwargs)
 
 
-class JointPatrolsView(RoleRequiredMixin, ListView):
+class JointPatrolsView(PatrolViewAuditMixin, RoleRequiredMixin, ListView):
     """A CST coordinator's start page: joint patrols of their areas in the next two weeks."""
 
     roles = (Role.CST_COORDINATOR,)
     template_name = "patrols/joint.html"
     paginate_by = 100
+
+    def shown_patrols(self, context):  # audit: who viewed future patrol times
+        return context["object_list"]
 
     def get_queryset(self):
         now = timezone.now()
@@ -110,12 +117,15 @@ def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = N
     }
 
 
-class JointPatrolView(RoleRequiredMixin, TemplateView):
+class JointPatrolView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     """One joint patrol for a CST coordinator: its places, who is asked or confirmed (with their
     phone), and the actions to fill, confirm, decline and release each place."""
 
     roles = (Role.CST_COORDINATOR,)
     template_name = "patrols/joint_patrol.html"
+
+    def shown_patrols(self, context):  # audit: who viewed future patrol times
+        return [self.patrol]
 
     def load_scoped_objects(self, pk):
         self.patrol = get_object_or_404(joint_patrols_coordinated(self.access), pk=pk)
@@ -184,11 +194,17 @@ class SlotReleaseView(_SlotActionView):
         return f"{volunteer} released; the place is open." if volunteer else "The place is open."
 
 
-class RotaView(RoleRequiredMixin, TemplateView):
+class RotaView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     """The inspector's read-only rota: by day and site, with the day's observances."""
 
     roles = (Role.INSPECTOR,)
     template_name = "patrols/rota.html"
+
+    def viewed_area_ids(self, context, now):  # audit: a window reaching today or later, even empty
+        area = context.get("area")
+        if area is None or "end" not in context:
+            return set()
+        return {area.pk} if context["end"] >= now.astimezone(ZoneInfo(area.timezone)).date() else set()
 
     def get_context_data(self, **kwargs):
         areas = list(areas_with_role(self.access, Role.INSPECTOR).order_by("name"))

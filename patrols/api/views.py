@@ -5,6 +5,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from audit.recording import PatrolViewAuditAPIMixin
 from sites.access import access_for
 from sites.models import Role
 from sites.pagination import KeysetPagination
@@ -39,7 +40,7 @@ class RunPagination(KeysetPagination):
     ordering = ("-queued_at", "-id")
 
 
-class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
+class PatrolViewSet(PatrolViewAuditAPIMixin, viewsets.ReadOnlyModelViewSet):  # audit: records who viewed
     """Patrols, scoped as DESIGN.md §6: an officer sees the patrols they are on, a CST coordinator
     the joint patrols of their areas, an inspector every patrol of theirs. Filter with `start` and
     `end` (on the start time), `site`, `kind`, `status` and `area`.

@@ -406,10 +406,10 @@ def test_the_patrol_page_queries_do_not_grow_with_places(world, coordinator, dja
         slot_confirm(slot=slot, by=coordinator)
     client = world.client("coordinator")
     client.get(reverse("patrols:joint"))  # warm the session
-    # session, user, memberships, patrol, slots, volunteers to ask, history
-    with django_assert_num_queries(7):
+    # session, user, memberships, patrol, slots, volunteers to ask, history, the view record (audit)
+    with django_assert_num_queries(8):
         client.get(reverse("patrols:joint_patrol", args=[small.pk]))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         html = client.get(reverse("patrols:joint_patrol", args=[large.pk])).content.decode()
     assert html.count('class="card slot"') == 8 and "8 of 8 confirmed" in html
 

@@ -46,10 +46,10 @@ def test_the_rota_page_queries_do_not_grow_with_patrols(world, django_assert_num
     _week(world.area_a, 3)
     client = world.client("inspector_a")
     client.get(reverse("patrols:rota"))  # warm the session
-    with django_assert_num_queries(5):  # session, user, memberships, areas, patrols
+    with django_assert_num_queries(6):  # session, user, memberships, areas, patrols, the view record (audit)
         client.get(reverse("patrols:rota"), {"start": "2026-01-05"})
     _week(world.area_a, 30)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("patrols:rota"), {"start": "2026-01-05"})
     assert response.content.decode().count("08:15–08:55") == 5 * 33
 
@@ -104,8 +104,8 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
         )
         assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    # session, user, memberships, officer, the officer's areas, assignments, partners
-    with django_assert_num_queries(7):
+    # session, user, memberships, officer, the officer's areas, assignments, partners, the view record
+    with django_assert_num_queries(8):
         response = client.get(reverse("patrols:my_day"))
     assert response.content.decode().count("patrol-card") == 6
 

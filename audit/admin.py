@@ -1,0 +1,23 @@
+"""The audit record in the admin: read-only, never deleted by hand (see audit.models)."""
+
+from django.contrib import admin
+
+from .models import PatrolViewRecord
+
+
+@admin.register(PatrolViewRecord)
+class PatrolViewRecordAdmin(admin.ModelAdmin):
+    list_display = ["bucket_start", "user", "area", "channel", "count", "first_seen", "last_seen"]
+    list_filter = ["area", "channel"]
+    search_fields = ["user__username", "channel"]
+    date_hierarchy = "bucket_start"
+    list_select_related = ["user", "area"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
