@@ -181,7 +181,6 @@ def test_the_invariant_check_finds_a_patrol_in_another_area(world):
     assert list(patrols_outside_their_area()) == [patrol]
 
 
-@pytest.mark.clock
 @override_settings(DEBUG=True)
 def test_the_demo_rota_keeps_every_patrol_in_its_sites_and_rules_area(db):
     call_command("seed_demo", stdout=__import__("io").StringIO())
