@@ -2,11 +2,18 @@
 
 Personas: an anonymous visitor, an officer, a CST coordinator and an inspector of area A, an
 inspector of area B (an outsider to A), and an administrator.
+
+SHOMER_TEST_NOW=<ISO date-time> runs the whole session with the clock moved to that moment
+(ticking, so timeouts still work); without an offset it is read as Europe/London wall-clock time.
+`scripts/test-clock` uses it to run the tests marked `clock` at awkward moments. Tests that pin
+their own moment with time-machine still do so inside it.
 """
 
+import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +22,45 @@ from rest_framework.test import APIClient
 from people.models import Officer, Volunteer
 from sites.models import Area, Role, Site, SiteKind
 from sites.services import membership_grant
+
+TEST_NOW_VARIABLE = "SHOMER_TEST_NOW"
+
+
+def parse_test_now(value: str) -> datetime:
+    """The moment SHOMER_TEST_NOW names: an ISO 8601 date-time, Europe/London when it has no offset."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise pytest.UsageError(f"{TEST_NOW_VARIABLE}={value!r} is not an ISO 8601 date-time") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/London"))
+    return moment
+
+
+def pytest_configure(config):
+    value = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if not value:
+        return
+    import time_machine
+
+    moment = parse_test_now(value)
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config._shomer_clock = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = getattr(config, "_shomer_clock", None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    value = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if value:
+        return f"clock: travelled to {parse_test_now(value).isoformat()} ({TEST_NOW_VARIABLE}), ticking"
+    return None
+
 
 PERSONAS = ("anonymous", "officer", "coordinator", "inspector_a", "inspector_b", "admin")
 

@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from sites.admin import AreaFixedOnceSetAdmin
+
 from . import services
 from .models import PatrolRule
 
 
 @admin.register(PatrolRule)
-class PatrolRuleAdmin(SimpleHistoryAdmin):
+class PatrolRuleAdmin(AreaFixedOnceSetAdmin, SimpleHistoryAdmin):
     list_display = [
         "label",
         "area",

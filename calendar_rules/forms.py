@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sites.forms import fix_area_once_set
 from sites.models import SiteKind
 
 from . import jewish_calendar
@@ -112,6 +113,7 @@ class PatrolRuleForm(forms.ModelForm):
                 self.fields["area"].initial = areas[0]
         else:
             self.fields["version"].initial = self.instance.version
+        fix_area_once_set(self)
 
     def clean(self):
         cleaned = super().clean()

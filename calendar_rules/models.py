@@ -16,7 +16,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from sites.models import Area, Site, SiteKind
+from sites.models import Area, Site, SiteKind, refuse_area_change
 
 from . import jewish_calendar
 from .occurrences import InvalidWindow, RuleSpec
@@ -210,6 +210,7 @@ class PatrolRule(models.Model):
 
     def clean(self) -> None:
         """Refuse what cannot be scheduled, naming the field; normalise what the trigger ignores."""
+        refuse_area_change(self)
         errors: dict[str, list[str]] = {}
 
         def refuse(field: str, message: str) -> None:

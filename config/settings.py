@@ -294,10 +294,21 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One handler, on the root: Django's own "django" logger handlers (a console one with DEBUG on,
+# mail_admins) are replaced by none, so each record is written once; a 4xx is one line, without
+# the traceback Django attaches to a PermissionDenied or a SuspiciousOperation.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {"()": "config.log_filters.ClientErrorsWithoutTraceback"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["client_errors_without_traceback"],
+        }
+    },
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

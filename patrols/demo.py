@@ -1,5 +1,6 @@
-"""Demo rota: the generated patrols of the demo areas, with officers assigned to the next days,
-so each role's start page has something to show. Safe to run twice."""
+"""Demo rota: the generated patrols of the demo areas, with officers assigned to the next days and
+CST volunteers confirmed on the next joint patrols, so each role's start page has something to
+show whatever the day and hour it is seeded. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 from itertools import cycle
@@ -14,54 +15,62 @@ from .models import Patrol, PatrolKind, PatrolStatus, RunTrigger, SlotStatus
 from .services import assignment_create, rota_sync, slot_confirm, slot_fill
 
 
-def seed_rota(*, area: Area, today, days_assigned: int = 3, by=None) -> tuple[int, int]:
-    """Generate the area's rota and put its officers on the patrols of the next `days_assigned`
-    days, round robin, skipping any that would double-book an officer. Returns (patrols created,
-    assignments made)."""
-    run = rota_sync(area=area, trigger=RunTrigger.COMMAND, by=by)
+def seed_rota(*, area: Area, now: datetime, days_assigned: int = 3, by=None) -> tuple[int, int]:
+    """Generate the area's rota and put its officers on the patrols of today and the next
+    `days_assigned` days (local dates of the area), round robin, skipping any that would
+    double-book an officer; then confirm CST places (see `_seed_cst_places`). Returns (patrols
+    created, assignments made)."""
+    run = rota_sync(area=area, trigger=RunTrigger.COMMAND, by=by, now=now)
+    tz = ZoneInfo(area.timezone)
+    start = datetime.combine(now.astimezone(tz).date(), time.min, tzinfo=tz)
+    # A whole number of local days after today: seeded at 23:30, the next days are still staffed.
+    end = datetime.combine(start.date() + timedelta(days=days_assigned + 1), time.min, tzinfo=tz)
     officers = list(
         Officer.objects.filter(
             active=True, user__memberships__area=area, user__memberships__group__name=Role.OFFICER
         ).order_by("collar_number")
     )
-    if not officers:
-        return run.created, 0
-    tz = ZoneInfo(area.timezone)
-    start = datetime.combine(today, time.min, tzinfo=tz)
-    patrols = Patrol.objects.filter(
-        area=area,
-        status=PatrolStatus.SCHEDULED,
-        starts_at__gte=start,
-        starts_at__lt=start + timedelta(days=days_assigned),
-        assignments__isnull=True,
-    ).order_by("starts_at", "site__name")
     made = 0
-    rota = cycle(officers)
-    for patrol in patrols:
-        for _ in range(len(officers)):
-            try:
-                assignment_create(patrol=patrol, officer=next(rota), by=by)
-            except ValidationError:  # that officer is busy then: try the next one
-                continue
-            made += 1
-            break
-    _seed_cst_places(area=area, start=start, days=days_assigned, by=by)
+    if officers:
+        patrols = Patrol.objects.filter(
+            area=area,
+            status=PatrolStatus.SCHEDULED,
+            starts_at__gte=start,
+            starts_at__lt=end,
+            assignments__isnull=True,
+        ).order_by("starts_at", "site__name")
+        rota = cycle(officers)
+        for patrol in patrols:
+            for _ in range(len(officers)):
+                try:
+                    assignment_create(patrol=patrol, officer=next(rota), by=by)
+                except ValidationError:  # that officer is busy then: try the next one
+                    continue
+                made += 1
+                break
+    _seed_cst_places(area=area, now=now, until=end, by=by)
     return run.created, made
 
 
-def _seed_cst_places(*, area: Area, start, days: int, by) -> None:
-    """Confirm one CST volunteer on each joint patrol of the next days whose places are all open,
-    so officers see their CST partners and the coordinator a mix of open and confirmed places."""
+def _seed_cst_places(*, area: Area, now: datetime, until: datetime, by) -> None:
+    """Confirm one CST volunteer on each joint patrol still to come whose places are all open,
+    up to `until` and at least through the whole local day of the next joint patrol (the next
+    Saturday or festival, wherever it falls), so officers see their CST partners and the
+    coordinator a mix of open and confirmed places."""
     volunteers = list(Volunteer.objects.filter(area=area, active=True).order_by("call_sign"))
     if not volunteers:
         return
-    joint = Patrol.objects.filter(
-        area=area,
-        kind=PatrolKind.JOINT,
-        status=PatrolStatus.SCHEDULED,
-        starts_at__gte=start,
-        starts_at__lt=start + timedelta(days=days),
-    ).exclude(slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED))
+    upcoming = Patrol.objects.filter(
+        area=area, kind=PatrolKind.JOINT, status=PatrolStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at")
+    first = upcoming.first()
+    if first is None:
+        return
+    tz = ZoneInfo(area.timezone)
+    end_of_first_day = datetime.combine(first.starts_at.astimezone(tz).date() + timedelta(days=1), time.min, tzinfo=tz)
+    joint = upcoming.filter(starts_at__lt=max(until, end_of_first_day)).exclude(
+        slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)
+    )
     roster = cycle(volunteers)
     for patrol in joint.order_by("starts_at", "site__name"):
         slot = patrol.slots.filter(status=SlotStatus.OPEN).order_by("id").first()

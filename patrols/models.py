@@ -16,13 +16,14 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from calendar_rules.models import PatrolKind
 from people.models import Officer, Volunteer
-from sites.models import Area, Site, latitude_validators, longitude_validators
+from sites.models import Area, Site, latitude_validators, longitude_validators, refuse_area_change
 
 # The Celery time limits of one area's run live with the rules that tell a dead run (a pure
 # module, so the settings can size the broker's visibility timeout from them).
@@ -222,6 +223,16 @@ class Patrol(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label or 'Patrol'} at {self.site} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        """A patrol stays in its area, which is its site's and its rule's (the generator writes
+        in bulk with the area it plans for; patrols.selectors.patrols_outside_their_area finds
+        any that break this)."""
+        refuse_area_change(self)
+        if self.site_id is not None and self.area_id is not None and self.site.area_id != self.area_id:
+            raise ValidationError({"site": "The site is in another area than the patrol."}, code="other_area")
+        if self.rule_id is not None and self.area_id is not None and self.rule.area_id != self.area_id:
+            raise ValidationError({"area": "The patrol's rule is in another area."}, code="other_area")
 
     @property
     def is_manual(self) -> bool:

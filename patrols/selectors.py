@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
@@ -139,6 +139,15 @@ def slot_places(patrol_ids: Iterable[int]) -> dict[int, tuple[int, list[int]]]:
 
 
 # ---- pages and endpoints --------------------------------------------------------------------
+
+
+def patrols_outside_their_area() -> QuerySet[Patrol]:
+    """Patrols whose area is not their site's, or not their rule's: none may exist (the areas of
+    sites, rules and patrols are fixed once set, and the generator writes each area's patrols
+    from that area's rules and sites). Tests assert it stays empty."""
+    return Patrol.objects.filter(
+        ~Q(area_id=F("site__area_id")) | (Q(rule__isnull=False) & ~Q(area_id=F("rule__area_id")))
+    )
 
 
 def runs_for_inspection(access: Access) -> QuerySet[GenerationRun]:

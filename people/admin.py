@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from sites.admin import AreaFixedOnceSetAdmin
 from sites.history import save_with_history
 
 from .models import Officer, Volunteer
@@ -14,7 +15,7 @@ class OfficerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(SimpleHistoryAdmin):
+class VolunteerAdmin(AreaFixedOnceSetAdmin, SimpleHistoryAdmin):
     list_display = ["call_sign", "name", "area", "phone", "card_expires", "active"]
     list_filter = ["area", "active"]
     search_fields = ["call_sign", "name", "email"]

@@ -1,5 +1,7 @@
 from django import forms
 
+from sites.forms import fix_area_once_set
+
 from .models import Volunteer
 
 
@@ -15,6 +17,7 @@ class VolunteerForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
+        fix_area_once_set(self)
 
     def clean_call_sign(self):
         return self.cleaned_data["call_sign"].strip().upper()

@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from sites.models import Area, Role
+from sites.models import Area, Role, refuse_area_change
 
 # A card expiring within this many days is flagged to the coordinator.
 CARD_EXPIRY_WARNING_DAYS = 30
@@ -64,6 +64,9 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_sign} {self.name}"
+
+    def clean(self) -> None:
+        refuse_area_change(self)
 
     def card_status(self, today: date) -> str:
         """'expired', 'expiring' (within CARD_EXPIRY_WARNING_DAYS) or 'valid'."""

@@ -11,8 +11,16 @@ class AreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AreaFixedOnceSetAdmin:
+    """The area is chosen when the object is made and read-only after (models refuse a move)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "area"] if obj is not None and "area" not in fields else fields
+
+
 @admin.register(Site)
-class SiteAdmin(SimpleHistoryAdmin):
+class SiteAdmin(AreaFixedOnceSetAdmin, SimpleHistoryAdmin):
     list_display = ["name", "area", "kind", "postcode", "risk_tier", "active"]
     list_filter = ["area", "kind", "active", "risk_tier"]
     search_fields = ["name", "address", "postcode"]

@@ -2,6 +2,16 @@ from django import forms
 
 from .models import Site
 
+AREA_FIXED_HELP = "Fixed once set: to move it, make a new one in the other area."
+
+
+def fix_area_once_set(form: forms.ModelForm) -> None:
+    """On an edit form the area is shown but cannot change (a posted value is ignored); the
+    model refuses a change from any other writer."""
+    if form.instance.pk is not None:
+        form.fields["area"].disabled = True
+        form.fields["area"].help_text = AREA_FIXED_HELP
+
 
 class SiteForm(forms.ModelForm):
     class Meta:
@@ -25,3 +35,4 @@ class SiteForm(forms.ModelForm):
         self.fields["area"].queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
+        fix_area_once_set(self)

@@ -73,6 +73,23 @@ class RiskTier(models.IntegerChoices):
     STANDARD = 3, "Standard"
 
 
+def refuse_area_change(instance: models.Model) -> None:
+    """An object of an area (a site, a rule, a volunteer, a patrol) stays in that area once
+    saved: the other area's rota, locks and people would otherwise inherit a half-moved history
+    (a run of one area cancelling patrols while holding only its own lock, held patrols left
+    under a rule of another area). Moving means making a new one in the other area. Called by
+    each such model's clean(), so every service that validates refuses it, naming `area`."""
+    if instance.pk is None or instance.area_id is None:
+        return
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("area_id", flat=True).first()
+    if stored is not None and stored != instance.area_id:
+        noun = instance._meta.verbose_name
+        raise ValidationError(
+            {"area": f"A {noun} cannot move to another area; make a new {noun} in that area instead."},
+            code="area_fixed",
+        )
+
+
 class Site(models.Model):
     """A protected community site. Never deleted once it has history; deactivated instead."""
 
@@ -108,6 +125,7 @@ class Site(models.Model):
         return self.name
 
     def clean(self) -> None:
+        refuse_area_change(self)
         if self.postcode:
             self.postcode = normalise_postcode(self.postcode)
 

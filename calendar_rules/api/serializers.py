@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from sites.models import Area, Site, SiteKind
+from sites.api.serializers import FixedAreaField
+from sites.models import Site, SiteKind
 
 from .. import jewish_calendar
 from ..models import Anchor, PatrolRule
@@ -24,7 +25,7 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
     """A rule as the API reads and writes it. `version` is read with the rule and must be sent
     back with an update: an update carrying an older version than the stored one is refused."""
 
-    area = serializers.SlugRelatedField(slug_field="slug", queryset=Area.objects.none())
+    area = FixedAreaField()
     sites = serializers.PrimaryKeyRelatedField(many=True, queryset=Site.objects.none(), required=False)
     observance_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=list(jewish_calendar.CATEGORIES)), required=False

@@ -1,6 +1,11 @@
 """Sign-in, each role's start page, and the demo data command."""
 
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -8,6 +13,8 @@ from django.urls import reverse
 from patrols.models import Assignment, Patrol, VolunteerSlot
 from people.models import Officer, Volunteer
 from sites.models import Area, Membership, Site
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
@@ -48,6 +55,7 @@ def test_navigation_shows_each_role_its_own_links(world, client):
     assert f'href="{reverse("sites:site_list")}"' not in page
 
 
+@pytest.mark.clock
 @override_settings(DEBUG=True)
 def test_seed_demo_is_safe_to_run_twice(db, capsys):
     call_command("seed_demo")
@@ -147,3 +155,28 @@ def test_the_api_token_endpoint_is_locked_out_after_repeated_wrong_passwords(wor
     response = client.post(reverse("api-token"), {"username": "inspector_a", "password": "pw"}, format="json")
     assert response.status_code == 429
     assert "token" not in response.content.decode()
+
+
+# Every day of one week, and the awkward moments of scripts/test-clock: the demo is seeded at any
+# of them and still shows an officer a patrol to come and a CST place confirmed on one. (Not marked
+# `clock`: it sets its own moments.)
+DEMO_MOMENTS = [
+    *(datetime(2026, 11, 30, 10, 0, tzinfo=LONDON) + timedelta(days=day) for day in range(7)),
+    datetime(2026, 12, 18, 16, 0, tzinfo=LONDON),  # Friday afternoon, after candle-lighting
+    datetime(2026, 12, 19, 23, 0, tzinfo=LONDON),  # Saturday night: this week's joint patrols are over
+    datetime(2027, 10, 11, 15, 0, tzinfo=LONDON),  # Yom Kippur afternoon (a Monday)
+    datetime(2026, 10, 25, 1, 30, tzinfo=LONDON),  # the night the clocks go back
+    datetime(2026, 12, 31, 23, 30, tzinfo=LONDON),  # the year's last half hour (a Thursday)
+]
+
+
+@pytest.mark.parametrize("moment", DEMO_MOMENTS, ids=lambda moment: f"{moment:%a-%Y-%m-%dT%H:%M}")
+@override_settings(DEBUG=True)
+def test_the_demo_shows_a_staffed_patrol_and_a_confirmed_cst_place_whenever_it_is_seeded(db, moment):
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    demo = Area.objects.get(slug="hertsmere-demo")
+    to_come = Patrol.objects.filter(area=demo, status="scheduled", starts_at__gt=moment)
+    assert to_come.filter(assignments__officer__user__username="officer").exists()
+    assert VolunteerSlot.objects.filter(patrol__in=to_come, status="confirmed").exists()
+    assert to_come.filter(kind="joint", slots__status="open").exists()  # the coordinator has places to fill

@@ -34,7 +34,7 @@ from sites.services import site_set_active
 
 from .conftest import NOW, TODAY, days_later, school_rule, shabbat_rule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen"), pytest.mark.clock]
 
 # Mon 5 Jan .. Sun 11 Jan 2026: five school days and one Saturday.
 WEEK = {"start": TODAY, "end": TODAY + timedelta(days=6)}

@@ -24,7 +24,7 @@ from patrols.services import (
 
 from .conftest import NOW, TODAY, shabbat_rule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen"), pytest.mark.clock]
 
 TOMORROW_9 = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -14,7 +14,7 @@ from patrols.tasks import generate_rota_for_area, generate_rota_nightly
 
 from .conftest import TODAY, school_rule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen"), pytest.mark.clock]
 
 
 def test_the_nightly_task_runs_one_generation_per_area(world, sites, django_capture_on_commit_callbacks):

@@ -13,7 +13,7 @@ from sites.models import Role
 
 from .conftest import NOW, TODAY, make_sites, school_rule, shabbat_rule
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen"), pytest.mark.clock]
 
 
 def _week(area, site_count):

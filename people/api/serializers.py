@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from sites.models import Area
+from sites.api.serializers import FixedAreaField
 
 from ..models import Officer, Volunteer
 
@@ -17,7 +17,7 @@ class OfficerSerializer(serializers.ModelSerializer):
 class VolunteerSerializer(serializers.ModelSerializer):
     """Full record with contact details: served to CST coordinators and admins only."""
 
-    area = serializers.SlugRelatedField(slug_field="slug", queryset=Area.objects.none())
+    area = FixedAreaField()
 
     class Meta:
         model = Volunteer

@@ -3,6 +3,29 @@ from rest_framework import serializers
 from ..models import Area, Site, normalise_postcode
 
 
+class FixedAreaField(serializers.SlugRelatedField):
+    """The area of a site, rule or volunteer, by slug: chosen when it is made, fixed after. An
+    update naming another area is refused with a 400 on `area` (the model refuses it too, for
+    every other writer); sending the same area again is fine."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "slug")
+        kwargs.setdefault("queryset", Area.objects.none())
+        kwargs.setdefault("help_text", "The area's slug. Fixed once set: to move, make a new one in the other area.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        instance = getattr(self.parent, "instance", None)
+        if instance is None or getattr(instance, "pk", None) is None:
+            return super().to_internal_value(data)
+        if str(data) != instance.area.slug:
+            noun = instance._meta.verbose_name
+            raise serializers.ValidationError(
+                f"A {noun} cannot move to another area; make a new {noun} in that area instead.", code="area_fixed"
+            )
+        return instance.area
+
+
 class AreaSerializer(serializers.ModelSerializer):
     class Meta:
         model = Area
@@ -10,7 +33,7 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="slug", queryset=Area.objects.none())
+    area = FixedAreaField()
 
     class Meta:
         model = Site

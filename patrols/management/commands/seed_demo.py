@@ -23,14 +23,15 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool, password: str, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo adds demo users with known passwords; with DEBUG off, pass --force.")
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
         with transaction.atomic():
             demo_area, second_area = seed_areas_and_sites()
             logins = seed_people(demo_area=demo_area, second_area=second_area, password=password, today=today)
             demo_rules = seed_rules(demo_area, today=today)
             second_rules = seed_rules(second_area, today=today, minimal=True)
         # The rota is generated after the rules are committed, as the nightly run would see them.
-        rota = {area: seed_rota(area=area, today=today) for area in (demo_area, second_area)}
+        rota = {area: seed_rota(area=area, now=now) for area in (demo_area, second_area)}
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {demo_area.name} and {second_area.name}."))
         self.stdout.write(
             f"Patrol rules: {len(demo_rules)} in {demo_area.name}, {len(second_rules)} in {second_area.name}."
