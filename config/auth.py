@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 
@@ -26,6 +27,8 @@ class _TokenThrottle(ScopedRateThrottle):
 class ThrottledObtainAuthToken(ObtainAuthToken):
     throttle_classes = [_TokenThrottle]
     throttle_scope = "token"
+    # ObtainAuthToken names its own parsers; take the project's (a bounded JSON parser).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         try:

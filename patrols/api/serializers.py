@@ -51,7 +51,9 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 class GenerationRunSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for a nightly run."
+    )
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
@@ -89,7 +91,7 @@ class GenerationRunStartSerializer(serializers.Serializer):
     """Start a run for an area the caller inspects (the area's slug). An area outside the caller's
     scope is answered 404 by the view, as any object outside it is (DESIGN.md §6)."""
 
-    area = serializers.SlugField()
+    area = serializers.SlugField(max_length=50)
 
 
 class SlotVolunteerSerializer(serializers.Serializer):
@@ -112,7 +114,9 @@ class SlotVolunteerSerializer(serializers.Serializer):
 
 class VolunteerSlotSerializer(serializers.ModelSerializer):
     volunteer = SlotVolunteerSerializer(read_only=True, allow_null=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null until a coordinator confirms."
+    )
 
     class Meta:
         model = VolunteerSlot

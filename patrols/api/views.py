@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from sites.access import access_for
 from sites.models import Role
+from sites.openapi import ERRORS
 from sites.permissions import RolePermission
 from sites.selectors import areas_with_role
 
@@ -49,7 +50,10 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     def get_queryset(self):
         return runs_for_inspection(access_for(self.request.user))
 
-    @extend_schema(request=GenerationRunStartSerializer, responses={202: GenerationRunSerializer})
+    @extend_schema(
+        request=GenerationRunStartSerializer,
+        responses={202: GenerationRunSerializer, 404: ERRORS["404"]},
+    )
     def create(self, request, *args, **kwargs):
         start = GenerationRunStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)
