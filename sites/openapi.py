@@ -77,6 +77,17 @@ class ShomerAutoSchema(AutoSchema):
             codes.append("429")
         return codes
 
+    def _map_basic_serializer(self, serializer, direction):
+        """Fields a serializer leaves out for some readers (its `omitted_for_some_readers`) are
+        listed but not required: a patrol's rule and version go to inspectors only."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        omitted = set(getattr(serializer, "omitted_for_some_readers", ()))
+        if omitted and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in omitted]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for code in self._error_codes():

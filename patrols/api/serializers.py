@@ -39,6 +39,7 @@ class PatrolSerializer(serializers.ModelSerializer):
     # How the rota is made (its rule, hand edits) is the inspectors' business (DESIGN.md §6:
     # officers and coordinators see no rules).
     INSPECTOR_ONLY = ("rule", "pinned", "version")
+    omitted_for_some_readers = INSPECTOR_ONLY  # the schema lists them as optional (sites.openapi)
 
     def to_representation(self, patrol):
         data = super().to_representation(patrol)
@@ -103,6 +104,7 @@ class SlotVolunteerSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
     email = serializers.CharField(read_only=True)
+    omitted_for_some_readers = ("phone", "email")  # the schema lists them as optional (sites.openapi)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
