@@ -7,8 +7,10 @@ named in settings; here, beside the permission class every API view uses).
 named in the body) wherever the caller sends a body or filters, and 429 on the token endpoint.
 An operation's own `extend_schema(responses=...)` wins where it names one (409 on a rule edit).
 
-`require_version_on_patch` marks `version` required in PATCH bodies: drf-spectacular makes every
-field of a PATCH optional, but an edit of a versioned object is refused without it.
+A serializer's `omitted_for_some_readers` fields are listed but not required (a patrol's rule and
+version go to inspectors only). `require_version_on_patch` marks `version` required in PATCH
+bodies: drf-spectacular makes every field of a PATCH optional, but an edit of a versioned object
+is refused without it.
 """
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
