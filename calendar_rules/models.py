@@ -17,8 +17,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site, SiteKind, refuse_area_change
+from sites.validators import multi_line_text, single_line_text
 
 from . import jewish_calendar
+from .dates import check_rule_date
 from .occurrences import InvalidWindow, RuleSpec
 
 # A window that crosses midnight (22:00–02:00) is allowed for wall-clock windows up to this long;
@@ -27,6 +29,15 @@ MAX_OVERNIGHT_MINUTES = 12 * 60
 # clean() expands rules with mixed anchors over this many days to find a window that ends
 # before it starts (e.g. candle-lighting after nightfall on a second festival night).
 WINDOW_CHECK_DAYS = 366
+
+# Staffing of one patrol. A patrol at a protected site is a pair or a small team; even a High
+# Holy Day service at a large synagogue has a handful of officers and CST volunteers at the door.
+# The bounds keep a typo (100000) from making a patrol with a hundred thousand places.
+MAX_OFFICERS_PER_PATROL = 20
+MAX_VOLUNTEERS_PER_PATROL = 20
+# A recurrence is an RRULE of a few hundred characters at most and lines of extra or skipped
+# dates (recurrence.MAX_RULE_LENGTH, MAX_DATES_PER_LIST): room for two school years of closures.
+RECURRENCE_MAX_LENGTH = 3000
 
 
 class PatrolKind(models.TextChoices):
@@ -98,6 +109,14 @@ def validate_site_kinds(value) -> None:
     _list_validator(lambda: SiteKind.values, "site kinds")(value)
 
 
+def validate_rule_date(value) -> None:
+    """A rule's validity dates lie in the span rules are planned in (calendar_rules.dates)."""
+    try:
+        check_rule_date(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="out_of_range") from None
+
+
 offset_validators = [MinValueValidator(-720), MaxValueValidator(720)]
 
 
@@ -105,17 +124,27 @@ class PatrolRule(models.Model):
     """When, where and with whom a kind of patrol happens in one area."""
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="patrol_rules")
-    label = models.CharField(max_length=100, help_text="Shown on the rota, e.g. “Kol Nidre” or “Shabbat morning”.")
+    label = models.CharField(
+        max_length=100,
+        validators=[single_line_text],
+        help_text="Shown on the rota, e.g. “Kol Nidre” or “Shabbat morning”.",
+    )
     kind = models.CharField(max_length=10, choices=PatrolKind.choices, default=PatrolKind.POLICE)
-    officers_required = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    officers_required = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_OFFICERS_PER_PATROL)]
+    )
     volunteers_required = models.PositiveSmallIntegerField(
-        default=0, help_text="CST volunteers on a joint patrol (at least one); none on a police patrol."
+        default=0,
+        validators=[MaxValueValidator(MAX_VOLUNTEERS_PER_PATROL)],
+        help_text="CST volunteers on a joint patrol (at least one); none on a police patrol.",
     )
 
     # When
     trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.RRULE)
     recurrence = models.TextField(
         blank=True,
+        max_length=RECURRENCE_MAX_LENGTH,
+        validators=[multi_line_text],
         help_text="An RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=SA, optionally with EXDATE/RDATE lines.",
     )
     observance_categories = models.JSONField(default=list, blank=True, validators=[validate_categories])
@@ -149,8 +178,8 @@ class PatrolRule(models.Model):
     sites = models.ManyToManyField(Site, blank=True, related_name="patrol_rules")
     site_kinds = models.JSONField(default=list, blank=True, validators=[validate_site_kinds])
 
-    valid_from = models.DateField()
-    valid_until = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(validators=[validate_rule_date])
+    valid_until = models.DateField(null=True, blank=True, validators=[validate_rule_date])
     active = models.BooleanField(default=True)
     # Optimistic locking: an edit names the version it started from; a stale one is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -171,6 +200,15 @@ class PatrolRule(models.Model):
                 condition=models.Q(officers_required__gte=1),
                 name="patrol_rule_officers_min_1",
                 violation_error_message="A patrol needs at least one officer.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(officers_required__lte=MAX_OFFICERS_PER_PATROL)
+                & models.Q(volunteers_required__lte=MAX_VOLUNTEERS_PER_PATROL),
+                name="patrol_rule_staffing_max",
+                violation_error_message=(
+                    f"A patrol has at most {MAX_OFFICERS_PER_PATROL} officers "
+                    f"and {MAX_VOLUNTEERS_PER_PATROL} CST volunteers."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind=PatrolKind.POLICE, volunteers_required=0)

@@ -41,7 +41,12 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from .dates import MAX_YEAR, MIN_YEAR
+
 __all__ = [
+    "MAX_DATES_PER_LIST",
+    "MAX_INTERVAL",
+    "MAX_RULE_LENGTH",
     "Recurrence",
     "RecurrenceError",
     "local_to_utc",
@@ -78,6 +83,14 @@ class Recurrence:
 
 
 # --- parsing -------------------------------------------------------------------------
+
+# Extra (RDATE) or skipped (EXDATE) dates: enough for a school's closures over two academic
+# years (the demo's school rules skip about 160 days), not a calendar typed out day by day.
+MAX_DATES_PER_LIST = 250
+# The rule itself (FREQ=...;BYDAY=...): a few parts, a few hundred characters at most.
+MAX_RULE_LENGTH = 300
+# Every 1000 days, weeks, months or years is already more than a rule can mean.
+MAX_INTERVAL = 1000
 
 _DAY_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _SUB_DAILY_FREQUENCIES = ("HOURLY", "MINUTELY", "SECONDLY")
@@ -153,6 +166,8 @@ def parse_recurrence(text: str) -> Recurrence:
             _check_date_list_parameters(name, parameters)
             target = exdates if name == "EXDATE" else rdates
             target.update(_parse_date(name, item) for item in value.split(","))
+            if len(target) > MAX_DATES_PER_LIST:
+                raise RecurrenceError(name, f"at most {MAX_DATES_PER_LIST} dates")
         else:
             raise RecurrenceError(name, "unknown property; expected RRULE, EXDATE or RDATE")
 
@@ -160,6 +175,8 @@ def parse_recurrence(text: str) -> Recurrence:
         raise RecurrenceError("RRULE", "missing: EXDATE and RDATE need a rule to go with")
     if len(rule_bodies) > 1:
         raise RecurrenceError("RRULE", "only one rule is allowed; add single dates with RDATE")
+    if len(rule_bodies[0]) > MAX_RULE_LENGTH:
+        raise RecurrenceError("RRULE", f"longer than {MAX_RULE_LENGTH} characters")
     return Recurrence(
         rrule=_normalise_rule(rule_bodies[0]),
         rdates=tuple(sorted(rdates)),
@@ -187,6 +204,8 @@ def _parse_date(part: str, value: str) -> date:
             time(int(hour), int(minute), min(int(second), 59))  # 60 is a leap second
     except ValueError:
         raise RecurrenceError(part, f"{text!r} is not a real date") from None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise RecurrenceError(part, f"{text!r} is out of range; dates from {MIN_YEAR} to {MAX_YEAR} only")
     return parsed
 
 
@@ -231,6 +250,8 @@ def _normalise_rule(body: str) -> str:
     for name in ("INTERVAL", "COUNT"):
         if name in parts:
             normalised[name] = str(_positive_integer(name, parts[name]))
+    if "INTERVAL" in parts and int(normalised["INTERVAL"]) > MAX_INTERVAL:
+        raise RecurrenceError("INTERVAL", f"at most {MAX_INTERVAL}")
     if "UNTIL" in parts:
         normalised["UNTIL"] = _format_date(_parse_date("UNTIL", parts["UNTIL"]))
     if "WKST" in parts and parts["WKST"] not in _WEEKDAYS:
@@ -259,8 +280,8 @@ def _weekday_list() -> str:
 
 
 def _positive_integer(name: str, value: str) -> int:
-    if not value.isdigit():
-        raise RecurrenceError(name, f"{value!r} is not a whole number")
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        raise RecurrenceError(name, f"{value[:20]!r} is not a whole number of at most 9 digits")
     number = int(value)
     if number < 1:
         raise RecurrenceError(name, f"must be at least 1, got {number}")
@@ -271,7 +292,7 @@ def _integer_list(name: str, value: str, low: int, high: int, signed: bool) -> l
     numbers = []
     for item in value.split(","):
         text = item.strip()
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if not re.fullmatch(r"[+-]?[0-9]{1,4}", text):
             raise RecurrenceError(name, f"{text!r} is not a whole number")
         number = int(text)
         if not (low <= abs(number) <= high) or (number < 0 and not signed):

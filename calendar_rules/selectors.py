@@ -13,6 +13,7 @@ from sites.access import Access
 from sites.models import Area, Role, Site
 
 from . import jewish_calendar, zmanim
+from .dates import RULE_LAST_DAY
 from .models import PatrolRule, SiteSelection
 from .occurrences import PreviewRow, RuleSpec, preview
 
@@ -89,8 +90,13 @@ def sites_for_preview(*, area: Area, site_selection: str, sites=(), site_kinds=(
 def preview_rule(
     rule: PatrolRule, *, sites, today: date, days: int = PREVIEW_DAYS, limit: int = PREVIEW_LIMIT
 ) -> list[PreviewRow]:
-    """The next patrols an (unsaved or saved) rule would make from `today`: one query for its sites."""
+    """The next patrols an (unsaved or saved) rule would make from `today`: one query for its sites.
+    Nothing after the rules' span (calendar_rules.dates): a rule saved before the span was
+    enforced, valid from the year 9999, shows no patrols rather than overflowing the date."""
     start = max(today, rule.valid_from)
+    if start > RULE_LAST_DAY:
+        return []
+    days = min(days, (RULE_LAST_DAY - start).days)
     site_pairs = sites_for_preview(
         area=rule.area, site_selection=rule.site_selection, sites=sites, site_kinds=rule.site_kinds
     )

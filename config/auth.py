@@ -21,6 +21,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 
@@ -104,6 +105,8 @@ class ApiTokenView(LoginView):
 
     authentication_classes = [TokenAuthentication]
     throttle_scope = "token"
+    # ObtainAuthToken names its own parsers; take the project's (a bounded JSON parser).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]

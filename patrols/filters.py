@@ -4,18 +4,25 @@ import django_filters
 from django import forms
 from django_filters.fields import IsoDateTimeField
 
-from calendar_rules.dates import MAX_YEAR, MIN_YEAR
+from calendar_rules.dates import MAX_YEAR, MIN_YEAR, check_utc_offset
 
 from .models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
 
 
 class _CalendarDateTimeField(IsoDateTimeField):
-    """An ISO 8601 date-time within the years the calendar covers (calendar_rules.dates)."""
+    """An ISO 8601 date-time within the years the calendar covers and with a UTC offset PostgreSQL
+    can compare (calendar_rules.dates)."""
 
     def clean(self, value):
         value = super().clean(value)
-        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        if value is None:
+            return value
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise forms.ValidationError(f"Dates from {MIN_YEAR} to {MAX_YEAR} only.", code="out_of_range")
+        try:
+            check_utc_offset(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="out_of_range") from None
         return value
 
 

@@ -21,9 +21,10 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from calendar_rules.models import PatrolKind
+from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL, PatrolKind
 from people.models import Officer, Volunteer
 from sites.models import Area, Site, latitude_validators, longitude_validators, refuse_area_change
+from sites.validators import LONG_TEXT_MAX_LENGTH, multi_line_text, single_line_text
 
 # The Celery time limits of one area's run live with the rules that tell a dead run (a pure
 # module, so the settings can size the broker's visibility timeout from them).
@@ -163,15 +164,19 @@ class Patrol(models.Model):
     kind = models.CharField(max_length=10, choices=PatrolKind.choices, default=PatrolKind.POLICE)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    officers_required = models.PositiveSmallIntegerField(default=1)
-    volunteers_required = models.PositiveSmallIntegerField(default=0)
+    officers_required = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(MAX_OFFICERS_PER_PATROL)]
+    )
+    volunteers_required = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_VOLUNTEERS_PER_PATROL)]
+    )
     status = models.CharField(max_length=10, choices=PatrolStatus.choices, default=PatrolStatus.SCHEDULED)
     label = models.CharField(max_length=100, blank=True)
     pinned = models.BooleanField(default=False, help_text="Edited by hand: the generator leaves it alone.")
     # Cancelled because its rule no longer plans it (rather than by a person): the generator may
     # restore it if the rule plans it again.
     cancelled_by_generator = models.BooleanField(default=False)
-    cancel_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, validators=[single_line_text])
     version = models.PositiveIntegerField(default=1)
     # The run that last wrote this patrol: an audit pointer, not an invariant. No database
     # constraint: checking it would cost every generated row a foreign-key look-up at commit
@@ -201,6 +206,13 @@ class Patrol(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")), name="patrol_ends_after_start"
+            ),
+            # One CST place row per volunteer required: an unbounded number made a rule's run
+            # write hundreds of thousands of rows (calendar_rules.models has the same bounds).
+            models.CheckConstraint(
+                condition=models.Q(officers_required__lte=MAX_OFFICERS_PER_PATROL)
+                & models.Q(volunteers_required__lte=MAX_VOLUNTEERS_PER_PATROL),
+                name="patrol_staffing_max",
             ),
             models.CheckConstraint(
                 condition=models.Q(rule__isnull=True)
@@ -306,7 +318,7 @@ class Visit(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="visits")
     checked_in_at = models.DateTimeField()
     checked_out_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=LONG_TEXT_MAX_LENGTH, validators=[multi_line_text])
     latitude = models.DecimalField(
         max_digits=8, decimal_places=5, null=True, blank=True, validators=latitude_validators
     )

@@ -19,6 +19,7 @@ from calendar_rules.dates import LAST_DAY, parse_date_param
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
+from sites.validators import is_slug
 
 from . import services
 from .models import Patrol, PatrolStatus, RunStatus, SlotStatus, VolunteerSlot
@@ -270,7 +271,10 @@ class RunStartView(RoleRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request):
-        area = get_object_or_404(areas_with_role(self.access, Role.INSPECTOR), slug=request.POST.get("area", ""))
+        slug = request.POST.get("area", "")
+        if not is_slug(slug):
+            raise Http404("No such area among yours.")
+        area = get_object_or_404(areas_with_role(self.access, Role.INSPECTOR), slug=slug)
         run = services.generation_run_start(area=area, by=request.user)
         run.refresh_from_db()
         if request.htmx:

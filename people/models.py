@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Role, refuse_area_change
+from sites.validators import single_line_text
 
 # A card expiring within this many days is flagged to the coordinator.
 CARD_EXPIRY_WARNING_DAYS = 30
@@ -28,7 +29,7 @@ class Officer(models.Model):
         max_length=10, unique=True, validators=[RegexValidator(r"^[A-Z0-9]{2,10}$", "Letters and digits only.")]
     )
     rank = models.CharField(max_length=4, choices=Rank.choices, default=Rank.PC)
-    team = models.CharField(max_length=50, blank=True)
+    team = models.CharField(max_length=50, blank=True, validators=[single_line_text])
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -49,7 +50,7 @@ class Volunteer(models.Model):
     call_sign = models.CharField(
         max_length=12, validators=[RegexValidator(r"^[A-Z0-9-]{2,12}$", "Capital letters, digits and - only.")]
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line_text])
     phone = models.CharField(max_length=20, validators=[phone_validator])
     email = models.EmailField(blank=True)
     card_expires = models.DateField("CST card expiry")

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .validators import LONG_TEXT_MAX_LENGTH, multi_line_text, single_line_text
+
 # The formats of the UK postcode (outward code, space optional, inward code), incl. GIR 0AA.
 UK_POSTCODE = re.compile(
     r"^(GIR ?0AA|[A-PR-UWYZ](\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRV-Y]) ?\d[ABD-HJLNP-UW-Z]{2})$"
@@ -45,7 +47,7 @@ longitude_validators = [MinValueValidator(-180), MaxValueValidator(180)]
 class Area(models.Model):
     """A policing area (e.g. a district): the unit of scoping, scheduling and locking."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[single_line_text])
     slug = models.SlugField(max_length=50, unique=True)
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
     # The point whose sunset and nightfall time the area's sunset-anchored patrols.
@@ -94,16 +96,19 @@ class Site(models.Model):
     """A protected community site. Never deleted once it has history; deactivated instead."""
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="sites")
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[single_line_text])
     kind = models.CharField(max_length=20, choices=SiteKind.choices)
-    address = models.CharField(max_length=250)
+    address = models.CharField(max_length=250, validators=[single_line_text])
     postcode = models.CharField(max_length=8, validators=[validate_uk_postcode])
     latitude = models.DecimalField(max_digits=8, decimal_places=5, validators=latitude_validators)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, validators=longitude_validators)
     risk_tier = models.PositiveSmallIntegerField(choices=RiskTier.choices, default=RiskTier.STANDARD)
     active = models.BooleanField(default=True)
     officer_notes = models.TextField(
-        blank=True, help_text="Access, contacts and hazards an officer should know on arrival."
+        blank=True,
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=[multi_line_text],
+        help_text="Access, contacts and hazards an officer should know on arrival.",
     )
     history = HistoricalRecords()
 

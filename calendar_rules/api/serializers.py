@@ -5,7 +5,7 @@ from sites.api.serializers import FixedAreaField
 from sites.models import Site, SiteKind
 
 from .. import jewish_calendar
-from ..models import Anchor, PatrolRule
+from ..models import Anchor, PatrolRule, validate_rule_date
 
 
 @extend_schema_field(
@@ -19,6 +19,19 @@ from ..models import Anchor, PatrolRule
 class EndAnchorField(serializers.ChoiceField):
     """The same choices as the start anchor, or none. Described inline in the schema, so that it
     is not a second name for the start anchor's enum."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "09:00",
+        "description": "A wall-clock time in the area's time zone (HH:MM or HH:MM:SS); it carries no UTC offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A time of day without an offset. The schema gives its pattern: JSON Schema's `time`
+    format would demand an offset, which a wall-clock time in the area's zone does not have."""
 
 
 class PatrolRuleSerializer(serializers.ModelSerializer):
@@ -38,8 +51,12 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
     )
     site_kinds = serializers.ListField(child=serializers.ChoiceField(choices=SiteKind.choices), required=False)
     end_anchor = EndAnchorField(choices=Anchor.choices, allow_blank=True, allow_null=True, required=False)
+    start_time = WallClockTimeField(allow_null=True, required=False)
+    end_time = WallClockTimeField(allow_null=True, required=False)
     version = serializers.IntegerField(
-        required=False, help_text="The version you read; required on update, ignored on create."
+        required=False,
+        min_value=1,
+        help_text="The version you read; required on update (PUT and PATCH), ignored on create.",
     )
 
     class Meta:
@@ -90,11 +107,27 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
         return value or ""
 
 
+class PatrolRuleUpdateSerializer(PatrolRuleSerializer):
+    """A rule as an update (PUT or PATCH) sends it: with the version read, which is required."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version you read; an older one than the stored one is refused (409)."
+    )
+
+
 class RulePreviewSerializer(PatrolRuleSerializer):
     """A rule's fields (unsaved; the label may be left out) and a window of dates."""
 
-    start = serializers.DateField(required=False, help_text="First date (default today, in the area's time zone).")
-    end = serializers.DateField(required=False, help_text="Last date (default start + 28 days; at most 366 days).")
+    start = serializers.DateField(
+        required=False,
+        validators=[validate_rule_date],
+        help_text="First date (default today, in the area's time zone).",
+    )
+    end = serializers.DateField(
+        required=False,
+        validators=[validate_rule_date],
+        help_text="Last date (default start + 28 days; at most 366 days).",
+    )
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
 
     class Meta(PatrolRuleSerializer.Meta):

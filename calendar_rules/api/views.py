@@ -9,16 +9,24 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sites.access import access_for
 from sites.models import Role
+from sites.openapi import ERRORS
 from sites.permissions import RolePermission
 from sites.selectors import areas_visible_to, areas_with_role, sites_for_inspection
+from sites.validators import is_slug
 
 from .. import services
 from ..dates import parse_date_param
@@ -29,6 +37,7 @@ from ..selectors import area_location, calendar_days, rules_for_inspection, site
 from .serializers import (
     CalendarDaySerializer,
     PatrolRuleSerializer,
+    PatrolRuleUpdateSerializer,
     PreviewResponseSerializer,
     RulePreviewSerializer,
 )
@@ -37,6 +46,12 @@ PREVIEW_DEFAULT_DAYS = 28
 PREVIEW_MAX_DAYS = 366
 CALENDAR_MAX_YEARS = 10
 # The years the calendar answers for (the Jewish calendar library's comfortable range).
+
+
+STALE_RESPONSE = OpenApiResponse(
+    inline_serializer("StaleVersion", fields={"version": serializers.ListField(child=serializers.CharField())}),
+    description="The rule changed since you read it: read it again and redo the change.",
+)
 
 
 class Conflict(exceptions.APIException):
@@ -63,11 +78,13 @@ def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
     create=extend_schema(summary="Create a rule"),
     update=extend_schema(
         summary="Replace a rule (send the version you read)",
-        responses={200: PatrolRuleSerializer, 409: OpenApiResponse(description="The rule changed since you read it.")},
+        request=PatrolRuleUpdateSerializer,
+        responses={200: PatrolRuleSerializer, 409: STALE_RESPONSE},
     ),
     partial_update=extend_schema(
         summary="Change a rule (send the version you read)",
-        responses={200: PatrolRuleSerializer, 409: OpenApiResponse(description="The rule changed since you read it.")},
+        request=PatrolRuleUpdateSerializer,
+        responses={200: PatrolRuleSerializer, 409: STALE_RESPONSE},
     ),
 )
 class RuleViewSet(
@@ -96,7 +113,11 @@ class RuleViewSet(
         return super().get_serializer(*args, **kwargs)
 
     def get_serializer_class(self):
-        return RulePreviewSerializer if self.action == "preview" else PatrolRuleSerializer
+        if self.action == "preview":
+            return RulePreviewSerializer
+        if self.action in ("update", "partial_update"):
+            return PatrolRuleUpdateSerializer
+        return PatrolRuleSerializer
 
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
@@ -216,11 +237,11 @@ class CalendarView(APIView):
             OpenApiParameter("start", OpenApiTypes.DATE, required=True),
             OpenApiParameter("end", OpenApiTypes.DATE, required=True),
         ],
-        responses={200: CalendarDaySerializer(many=True)},
+        responses={200: CalendarDaySerializer(many=True), 400: ERRORS["400"], 404: ERRORS["404"]},
     )
     def get(self, request):
         slug = request.query_params.get("area")
-        if not slug:
+        if not is_slug(slug):
             raise exceptions.ValidationError({"area": ["Give the area's slug: ?area=<slug>."]})
         area = get_object_or_404(areas_visible_to(access_for(request.user)), slug=slug)
         start = _parse_date(request.query_params, "start")

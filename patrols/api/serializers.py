@@ -39,6 +39,7 @@ class PatrolSerializer(serializers.ModelSerializer):
     # How the rota is made (its rule, hand edits) is the inspectors' business (DESIGN.md §6:
     # officers and coordinators see no rules).
     INSPECTOR_ONLY = ("rule", "pinned", "version")
+    omitted_for_some_readers = INSPECTOR_ONLY  # the schema lists them as optional (sites.openapi)
 
     def to_representation(self, patrol):
         data = super().to_representation(patrol)
@@ -51,7 +52,9 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 class GenerationRunSerializer(serializers.ModelSerializer):
     area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    requested_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for a nightly run."
+    )
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
 
     class Meta:
@@ -91,7 +94,7 @@ class GenerationRunStartSerializer(serializers.Serializer):
     """Start a run for an area the caller inspects (the area's slug). An area outside the caller's
     scope is answered 404 by the view, as any object outside it is (DESIGN.md §6)."""
 
-    area = serializers.SlugField()
+    area = serializers.SlugField(max_length=50)
 
 
 class SlotVolunteerSerializer(serializers.Serializer):
@@ -103,6 +106,7 @@ class SlotVolunteerSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
     email = serializers.CharField(read_only=True)
+    omitted_for_some_readers = ("phone", "email")  # the schema lists them as optional (sites.openapi)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -114,7 +118,9 @@ class SlotVolunteerSerializer(serializers.Serializer):
 
 class VolunteerSlotSerializer(serializers.ModelSerializer):
     volunteer = SlotVolunteerSerializer(read_only=True, allow_null=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null until a coordinator confirms."
+    )
 
     class Meta:
         model = VolunteerSlot

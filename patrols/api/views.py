@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from audit.recording import PatrolViewAuditAPIMixin
 from sites.access import access_for
 from sites.models import Role
+from sites.openapi import ERRORS
 from sites.pagination import KeysetPagination
 from sites.permissions import RolePermission
 from sites.selectors import areas_with_role
@@ -84,7 +85,10 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         services.generation_runs_fail_dead_seen_by(access=access_for(request.user))
         return super().retrieve(request, *args, **kwargs)
 
-    @extend_schema(request=GenerationRunStartSerializer, responses={202: GenerationRunSerializer})
+    @extend_schema(
+        request=GenerationRunStartSerializer,
+        responses={202: GenerationRunSerializer, 404: ERRORS["404"]},
+    )
     def create(self, request, *args, **kwargs):
         start = GenerationRunStartSerializer(data=request.data)
         start.is_valid(raise_exception=True)

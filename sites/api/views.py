@@ -6,6 +6,7 @@ from ..filters import SiteFilter
 from ..models import Role
 from ..permissions import RolePermission
 from ..selectors import areas_visible_to, areas_with_role, sites_for_inspection
+from ..validators import SLUG_PATTERN
 from .serializers import AreaSerializer, SiteSerializer
 
 
@@ -16,6 +17,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     read_roles = tuple(Role.values)
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN  # anything else is no area: 404 before any query
 
     def get_queryset(self):
         return areas_visible_to(access_for(self.request.user))
