@@ -322,6 +322,7 @@ def test_my_day_shows_nothing_of_an_area_the_officer_has_been_removed_from(world
     membership_grant(user=officer.user, area=world.area_b, role=Role.OFFICER)
     Membership.objects.filter(user=officer.user, area=world.area_a).delete()
     html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
+    assert "Today" in html and "Tomorrow" in html  # area B's days, shown and empty
     assert "Side gate code 4512" not in html and "Beth Test Synagogue" not in html
     assert html.count("patrol-card") == 0
 

@@ -117,3 +117,37 @@ def test_deactivating_from_a_filtered_list_returns_to_that_list(world):
         reverse("people:volunteer_active", args=[volunteer.pk]), {"active": "1", "next": "https://evil.example/"}
     )
     assert elsewhere["Location"] == reverse("people:volunteer_list")
+
+
+def test_a_coordinator_edits_a_volunteer_and_the_history_names_them(world):
+    volunteer = world.objects["volunteer_a"]
+    form = _form(world, call_sign="HS-01", name="Ari Cohen", phone="07700 900099")
+    response = world.client("coordinator").post(reverse("people:volunteer_edit", args=[volunteer.pk]), form)
+    assert response.status_code == 302
+    volunteer.refresh_from_db()
+    assert (volunteer.phone, volunteer.email, volunteer.card_expires) == (
+        "07700 900099",
+        "dina@example.org",
+        date(2027, 6, 30),
+    )
+    latest = volunteer.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (world.users["coordinator"], "edited")
+
+
+def test_a_coordinator_adds_and_edits_a_volunteer_through_the_api(world):
+    client = world.client("coordinator")
+    created = client.post(
+        reverse("volunteer-list"), {**_form(world), "area": world.area_a.slug, "call_sign": "HS-07"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    volunteer = Volunteer.objects.get(pk=created.json()["id"])
+    assert (volunteer.area, volunteer.call_sign, volunteer.name) == (world.area_a, "HS-07", "Dina Katz")
+
+    edited = client.patch(reverse("volunteer-detail", args=[volunteer.pk]), {"phone": "07700 900099"}, format="json")
+    assert edited.status_code == 200, edited.content
+    volunteer.refresh_from_db()
+    assert volunteer.phone == "07700 900099"
+    assert list(volunteer.history.order_by("history_id").values_list("history_change_reason", flat=True)) == [
+        "created",
+        "edited",
+    ]

@@ -77,3 +77,31 @@ def test_interactive_docs_are_served_without_a_cdn(world):
     body = world.client("inspector_a").get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in body
     assert "cdn" not in body.lower()
+
+
+def test_an_inspector_creates_and_edits_a_site_through_the_api(world):
+    client = world.client("inspector_a")
+    payload = {
+        "area": world.area_a.slug,
+        "name": "Yavneh College",
+        "kind": "school",
+        "address": "Hillside Avenue",
+        "postcode": "WD6 1HL",
+        "latitude": "51.6600",
+        "longitude": "-0.2750",
+    }
+    created = client.post(reverse("site-list"), payload, format="json")
+    assert created.status_code == 201, created.content
+    site = Site.objects.get(pk=created.json()["id"])
+    assert (site.area, site.name, site.kind, site.postcode) == (world.area_a, "Yavneh College", "school", "WD6 1HL")
+
+    edited = client.patch(
+        reverse("site-detail", args=[site.pk]), {"officer_notes": "Gate code 1948", "active": False}, format="json"
+    )
+    assert edited.status_code == 200, edited.content
+    site.refresh_from_db()
+    assert (site.officer_notes, site.active) == ("Gate code 1948", False)
+    assert list(site.history.order_by("history_id").values_list("history_user__username", flat=True)) == [
+        "inspector_a",
+        "inspector_a",
+    ]

