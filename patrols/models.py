@@ -5,7 +5,7 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 - **Hand edits** (an inspector moves, cancels, restores or staffs a patrol; assigns an officer;
   a coordinator fills a slot) go through `patrols.services` one object at a time, with
   django-simple-history recording who changed what and why.
-- **The generator** (`services.rota_sync`) writes tens of thousands of rows in one go with bulk
+- **The generator** (`services.rota.rota_sync`) writes tens of thousands of rows in one go with bulk
   operations (COPY on PostgreSQL). One history row per generated patrol would double its cost and
   say nothing useful, so its writes are recorded by the `GenerationRun` instead: every patrol it
   creates, updates, cancels or restores has `last_run` set to that run, whose counts, window,

@@ -1,0 +1,376 @@
+"""The rota generator (DESIGN.md §4): load → plan → diff → apply, one transaction per area."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from calendar_rules.occurrences import expand_rule
+from calendar_rules.selectors import area_location
+from calendar_rules.zmanim import Location
+from sites.models import Area
+
+from .. import planning
+from ..models import GenerationRun, RuleGenerationState, RunStatus, RunTrigger
+from ..selectors import RuleToPlan, generation_states, rules_to_plan, stored_patrols
+from . import rota_writes
+from .runs import (
+    RunCounts,
+    _forget_stages,
+    _lock_area,
+    _record_failure,
+    _report_stage,
+    _update_run,
+    generation_run_queue,
+)
+
+logger = logging.getLogger(__name__)
+
+# Bump when the way a rule becomes patrols changes in a way the source hash below cannot see.
+PLANNER_VERSION = "1"
+# The modules whose code decides a rule's patrols: a change to any of them changes every
+# fingerprint, so the next run re-plans every rule over the whole window.
+_PLANNING_MODULES = (
+    "calendar_rules/occurrences.py",
+    "calendar_rules/recurrence.py",
+    "calendar_rules/zmanim.py",
+    "calendar_rules/jewish_calendar.py",
+    "patrols/planning.py",
+)
+# The libraries under them: the Hebrew calendar, RRULE expansion, and the time zone database.
+_PLANNING_LIBRARIES = ("hebrewcal", "python-dateutil", "tzdata")
+
+
+@cache
+def _planning_code_version() -> str:
+    digest = hashlib.sha256(PLANNER_VERSION.encode())
+    root = Path(settings.BASE_DIR)
+    for module in _PLANNING_MODULES:
+        path = root / module
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    for library in _PLANNING_LIBRARIES:
+        try:
+            digest.update(f"{library}=={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}==none".encode())
+    return digest.hexdigest()
+
+
+def rule_fingerprint(rule: RuleToPlan, location: Location) -> str:
+    """A hash of everything a rule's patrols depend on.
+
+    It changes when any of these change: the rule's own fields (its RuleSpec: trigger,
+    recurrence, observances, window, validity, label; and its kind and staffing); the set of
+    active sites it patrols (a site chosen or dropped, activated or deactivated, or a site of a
+    chosen kind added); the area's reference point and time zone; and the planning code and
+    calendar libraries (a hash of the planning modules' source and the versions of hebrewcal,
+    dateutil and tzdata, plus PLANNER_VERSION).
+    """
+    payload = (
+        _planning_code_version(),
+        rule.spec.canonical(),
+        rule.kind,
+        rule.officers_required,
+        rule.volunteers_required,
+        tuple(sorted(rule.site_ids)),
+        location.latitude,
+        location.longitude,
+        location.timezone,
+    )
+    return hashlib.sha256(repr(payload).encode()).hexdigest()
+
+
+@dataclass
+class _RulePlan:
+    """What one run does for one rule: reconcile its patrols of the local dates first..last."""
+
+    rule: RuleToPlan | None  # None: a retired rule (deactivated, or no longer active)
+    rule_id: int
+    first: date
+    last: date | None  # None: no end (a retired rule's every later patrol)
+    fingerprint: str = ""
+    full: bool = False
+    reconciled_from: date | None = None
+    reconciled_until: date | None = None
+
+
+def rota_sync(
+    *,
+    area: Area,
+    start: date | None = None,
+    end: date | None = None,
+    trigger: str = RunTrigger.MANUAL,
+    by=None,
+    run: GenerationRun | None = None,
+    now: datetime | None = None,
+) -> GenerationRun:
+    """Bring the stored rota of `area` in line with its rules for the local dates `start`..`end`.
+
+    Defaults: from yesterday (in the area's time zone: an occurrence of yesterday may start after
+    midnight) to today + settings.ROTA_HORIZON_DAYS - 1. `now` (default: the clock) divides past
+    from future: patrols that have started never change.
+
+    Load (selectors) → plan and diff (pure, patrols.planning) → apply (bulk writes), all in one
+    transaction holding the area's lock (PostgreSQL: a transaction-scoped advisory lock on the
+    area; SQLite: the database write lock, taken first), so two runs of one area never interleave
+    or duplicate: the second waits, then finds nothing left to do. A run that fails rolls back
+    whole, leaving the rota as it was, and records its error on the GenerationRun in a separate
+    write; the exception is re-raised (the task retries database errors).
+
+    Spans are in the *local dates of occurrences* (the date in a patrol's occurrence key, stored
+    as `Patrol.occurrence_date`), never in start times, so a patrol and the plan for its key are
+    always loaded together, even when a rule edit moves it across midnight or past `now`; the
+    pure diff then decides by `now` what has started. A run covers the dates from yesterday (an
+    occurrence of yesterday may start after midnight) or `start`, whichever is later, to `end`.
+
+    **One bad rule does not stop the area.** A rule whose occurrences cannot be worked out (a
+    window that ends before it starts on some date, a sunset that does not happen, a recurrence
+    that does not parse) is skipped: its patrols and its generation state are left as they are,
+    the other rules are planned and written, and the run succeeds with a warning naming the rule
+    and the reason (`GenerationRun.warnings`).
+
+    **Re-planning only what can have changed.** For each rule a RuleGenerationState keeps a
+    fingerprint (see `rule_fingerprint`) and the dates [generated_from, generated_until] over
+    which the rule's stored patrols were last reconciled with the plan of that fingerprint. A
+    run plans:
+
+    - the whole window (and any later part of the old span), when the rule has no state, its
+      fingerprint changed, or the window starts before the reconciled span or after the day
+      following it (a gap the rule was never reconciled over);
+    - otherwise only the dates of the window after generated_until — the nightly step: one day;
+    - for a rule that is no longer active (deactivated, or its state outlives it): nothing, and
+      every future patrol of it that the generator made is cancelled; its state is dropped so a
+      reactivated rule is planned afresh (and restores what was cancelled).
+
+    Why skipping is safe: a rule's plan for a span is a function of exactly what the fingerprint
+    hashes (rule fields, its active site set, the area's location and time zone, the planning code
+    and calendar library versions); with the same fingerprint the plan over an already reconciled
+    span is the same as last time, and the stored patrols there are as that run left them, except
+    for hand edits — and hand edits pin a patrol, which the diff keeps whatever the plan says —
+    and for staffing: a patrol people are on is held, kept whatever the plan says. (A service
+    that takes the last person off a patrol must pin it, or drop its rule's state, for this to
+    stay true.)
+    Past patrols are outside every span the run loads. Manual patrols (no rule) are never loaded.
+    The generator never deletes a patrol: what is no longer planned is cancelled (and may be
+    restored), so assignments, slots and visits always keep their patrol.
+
+    Writes bypass django-simple-history on purpose: the run records them (see patrols/models.py).
+    """
+    now = now or timezone.now()
+    today = now.astimezone(ZoneInfo(area.timezone)).date()
+    yesterday = today - timedelta(days=1)
+    if start is None:
+        start = yesterday
+        end = end or today + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+    else:
+        end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+    if end < start:
+        raise ValidationError("The window ends before it starts.")
+    # From the day before today at the earliest: a patrol of yesterday's occurrence may start
+    # after midnight; the diff itself keeps everything that has started.
+    first = max(start, yesterday)
+    if run is None:
+        run = generation_run_queue(area=area, trigger=trigger, by=by)
+    elif run.area_id != area.pk:
+        raise ValueError(f"Run {run.pk} belongs to another area.")
+    _update_run(
+        run,
+        status=RunStatus.RUNNING,
+        window_start=first,
+        window_end=end,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+        warnings="",
+        progress=5,
+        progress_message="Waiting for the area lock",
+        **RunCounts().as_fields(),
+    )
+    _report_stage(run, 5, "Waiting for the area lock")
+    clock = time.monotonic()
+    try:
+        with transaction.atomic():
+            _lock_area(area, run)
+            counts = _sync_locked(area=area, run=run, first=first, last=end, now=now)
+            warnings = "\n".join(counts.warnings)
+            _update_run(
+                run,
+                status=RunStatus.SUCCEEDED,
+                progress=100,
+                progress_message="Finished with warnings" if warnings else "Finished",
+                finished_at=timezone.now(),
+                warnings=warnings,
+                **counts.as_fields(),
+            )
+    except BaseException as error:
+        _record_failure(run, error)
+        raise
+    finally:
+        _forget_stages(run)
+    logger.info(
+        "rota_sync area=%s run=%s %.2fs created=%s updated=%s cancelled=%s restored=%s kept=%s pinned=%s held=%s",
+        area.slug,
+        run.pk,
+        time.monotonic() - clock,
+        run.created,
+        run.updated,
+        run.cancelled,
+        run.restored,
+        run.kept,
+        run.pinned,
+        run.held,
+    )
+    if run.warnings:
+        logger.warning("rota_sync area=%s run=%s skipped rules: %s", area.slug, run.pk, run.warnings)
+    return run
+
+
+def _plan_rules(
+    *, rules: list[RuleToPlan], states: dict[int, RuleGenerationState], location: Location, first: date, last: date
+) -> list[_RulePlan]:
+    plans = []
+    active_ids = set()
+    for rule in rules:
+        active_ids.add(rule.rule_id)
+        fingerprint = rule_fingerprint(rule, location)
+        state = states.get(rule.rule_id)
+        if (
+            state is None
+            or state.fingerprint != fingerprint
+            or first < state.generated_from
+            # A window starting after the reconciled span would leave a gap never planned.
+            or first > state.generated_until + timedelta(days=1)
+        ):
+            # Also reconcile what an earlier, longer window generated beyond this one.
+            upper = max(last, state.generated_until) if state is not None else last
+            plans.append(_RulePlan(rule, rule.rule_id, first, upper, fingerprint, True, first, upper))
+        elif last > state.generated_until:
+            extend_from = max(first, state.generated_until + timedelta(days=1))
+            plans.append(
+                _RulePlan(rule, rule.rule_id, extend_from, last, fingerprint, False, state.generated_from, last)
+            )
+    for rule_id in states.keys() - active_ids:
+        plans.append(_RulePlan(None, rule_id, first, None))
+    return plans
+
+
+def _expand(plan: _RulePlan, location: Location) -> planning.RulePlanInput:
+    rule = plan.rule
+    return planning.RulePlanInput(
+        rule_id=rule.rule_id,
+        kind=rule.kind,
+        officers_required=rule.officers_required,
+        volunteers_required=rule.volunteers_required,
+        site_ids=rule.site_ids,
+        occurrences=tuple(expand_rule(rule.spec, location, plan.first, plan.last)),
+    )
+
+
+def _skip_warning(rule: RuleToPlan, error: BaseException) -> str:
+    label = rule.spec.label or "(no label)"
+    reason = f"{type(error).__name__}: {error}"
+    return f'Rule {rule.rule_id} "{label}" was skipped (its patrols are left as they were): {reason}'
+
+
+def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now: datetime) -> RunCounts:
+    counts = RunCounts()
+    if last < first:
+        return counts
+    location = area_location(area)
+    rules = rules_to_plan(area)
+    states = generation_states(area)
+    plans = _plan_rules(rules=rules, states=states, location=location, first=first, last=last)
+    if not plans:
+        return counts
+    planned_rules = sum(1 for plan in plans if plan.rule is not None)
+    _report_stage(run, 20, f"Planning {planned_rules} rule{'' if planned_rules == 1 else 's'}")
+
+    # Plan each rule on its own, so one that cannot be planned is skipped — its patrols are not
+    # loaded (so not read as "no longer planned") and its state is not saved — and the rest go on.
+    inputs = []
+    usable = []
+    for plan in plans:
+        if plan.rule is not None:
+            try:
+                rule_input = _expand(plan, location)
+                planning.validate_rule(rule_input)
+            except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim
+                counts.warnings.append(_skip_warning(plan.rule, error))
+                continue
+            inputs.append(rule_input)
+        usable.append(plan)
+    plans = usable
+
+    # Load: the stored patrols of every span to reconcile, in one query.
+    spans: dict[tuple, list[int]] = {}
+    for plan in plans:
+        spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
+    stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
+
+    # Diff: pure.
+    diff = planning.diff(planning.plan(inputs), stored, now=now)
+    _report_stage(
+        run,
+        60,
+        f"Writing: {len(diff.create)} new, {len(diff.update) + len(diff.restore)} changed, "
+        f"{len(diff.cancel)} cancelled",
+    )
+
+    # Apply.
+    stamp = timezone.now()
+    counts.created = rota_writes.apply_creates(diff.create, area=area, run=run, stamp=stamp)
+    stored_by_id = {patrol.id: patrol for patrol in stored}
+    counts.updated, counts.restored = rota_writes.apply_changes(
+        diff.update, diff.restore, stored_by_id, run=run, stamp=stamp
+    )
+    counts.cancelled = rota_writes.apply_cancels(diff.cancel, run=run, stamp=stamp)
+    counts.kept = diff.kept
+    counts.pinned = diff.pinned
+    counts.held = diff.held
+    counts.rules_replanned = sum(1 for plan in plans if plan.full)
+    counts.rules_extended = sum(1 for plan in plans if plan.rule is not None and not plan.full)
+    for plan in plans:
+        if plan.rule_id in diff.held_out_of_step:
+            # A patrol of this rule is held out of step with it while people are on it: keep the
+            # rule unreconciled (no fingerprint) so every run re-plans it in full until the hold
+            # ends and the patrol can follow its rule again.
+            plan.fingerprint = ""
+    _save_states(plans, run=run)
+    return counts
+
+
+def _save_states(plans: list[_RulePlan], *, run: GenerationRun) -> None:
+    retired = [plan.rule_id for plan in plans if plan.rule is None]
+    if retired:
+        RuleGenerationState.objects.filter(rule_id__in=retired).delete()
+    states = [
+        RuleGenerationState(
+            rule_id=plan.rule_id,
+            fingerprint=plan.fingerprint,
+            generated_from=plan.reconciled_from,
+            generated_until=plan.reconciled_until,
+            last_run=run,
+        )
+        for plan in plans
+        if plan.rule is not None
+    ]
+    if states:
+        RuleGenerationState.objects.bulk_create(
+            states,
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["rule"],
+            update_fields=["fingerprint", "generated_from", "generated_until", "last_run", "updated_at"],
+        )
