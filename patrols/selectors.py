@@ -14,7 +14,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
-from calendar_rules.occurrences import RuleSpec
 from people.models import Volunteer
 from sites.access import Access
 from sites.models import Area, Role
@@ -29,43 +28,36 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import StoredPatrol, local_midnight
+from .planning import RuleToPlan, StoredPatrol, local_midnight
+from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
 
 # ---- the generator's loaders ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RuleToPlan:
-    """One active rule as the generator needs it: its spec, where, and the staffing of each patrol."""
-
-    rule_id: int
-    spec: RuleSpec
-    site_ids: tuple[int, ...]
-    kind: str
-    officers_required: int
-    volunteers_required: int
-
-
 def rules_to_plan(area: Area) -> list[RuleToPlan]:
-    """The active rules of `area` with the active sites each patrols (two queries)."""
+    """The active rules of `area` as the generator plans them, with the active sites each
+    patrols (two queries)."""
     return [
         RuleToPlan(
-            rule_id=needs["rule_id"],
-            spec=spec,
-            site_ids=tuple(sorted(site_ids)),
-            kind=needs["kind"],
-            officers_required=needs["officers_required"],
-            volunteers_required=needs["volunteers_required"],
+            rule_id=rule.pk,
+            kind=rule.kind,
+            officers_required=rule.officers_required,
+            volunteers_required=rule.volunteers_required,
+            site_ids=site_ids,
+            spec=rule.as_spec(),
         )
-        for spec, site_ids, needs in rule_selectors.rule_specs_for_area(area)
+        for rule, site_ids in rule_selectors.active_rules_with_sites(area)
     ]
 
 
-def generation_states(area: Area) -> dict[int, RuleGenerationState]:
+def generation_states(area: Area) -> dict[int, RuleState]:
     """What the generator last reconciled for each rule of `area`, by rule id (one query)."""
-    return {state.rule_id: state for state in RuleGenerationState.objects.filter(rule__area=area)}
+    rows = RuleGenerationState.objects.filter(rule__area=area).values_list(
+        "rule_id", "fingerprint", "generated_from", "generated_until"
+    )
+    return {row[0]: RuleState(*row) for row in rows}
 
 
 _STORED_FIELDS = (

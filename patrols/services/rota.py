@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import metadata
@@ -17,14 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calendar_rules.occurrences import expand_rule
 from calendar_rules.selectors import area_location
-from calendar_rules.zmanim import Location
 from sites.models import Area
 
-from .. import planning
+from .. import planning, replanning
 from ..models import GenerationRun, RuleGenerationState, RunStatus, RunTrigger
-from ..selectors import RuleToPlan, generation_states, rules_to_plan, stored_patrols
+from ..replanning import RulePlan
+from ..selectors import generation_states, rules_to_plan, stored_patrols
 from . import rota_writes
 from .runs import (
     RunCounts,
@@ -48,13 +47,15 @@ _PLANNING_MODULES = (
     "calendar_rules/zmanim.py",
     "calendar_rules/jewish_calendar.py",
     "patrols/planning.py",
+    "patrols/replanning.py",
 )
 # The libraries under them: the Hebrew calendar, RRULE expansion, and the time zone database.
 _PLANNING_LIBRARIES = ("hebrewcal", "python-dateutil", "tzdata")
 
 
 @cache
-def _planning_code_version() -> str:
+def planning_code_version() -> str:
+    """A hash of the planning code and the calendar libraries it stands on (see _PLANNING_MODULES)."""
     digest = hashlib.sha256(PLANNER_VERSION.encode())
     root = Path(settings.BASE_DIR)
     for module in _PLANNING_MODULES:
@@ -66,44 +67,6 @@ def _planning_code_version() -> str:
         except metadata.PackageNotFoundError:
             digest.update(f"{library}==none".encode())
     return digest.hexdigest()
-
-
-def rule_fingerprint(rule: RuleToPlan, location: Location) -> str:
-    """A hash of everything a rule's patrols depend on.
-
-    It changes when any of these change: the rule's own fields (its RuleSpec: trigger,
-    recurrence, observances, window, validity, label; and its kind and staffing); the set of
-    active sites it patrols (a site chosen or dropped, activated or deactivated, or a site of a
-    chosen kind added); the area's reference point and time zone; and the planning code and
-    calendar libraries (a hash of the planning modules' source and the versions of hebrewcal,
-    dateutil and tzdata, plus PLANNER_VERSION).
-    """
-    payload = (
-        _planning_code_version(),
-        rule.spec.canonical(),
-        rule.kind,
-        rule.officers_required,
-        rule.volunteers_required,
-        tuple(sorted(rule.site_ids)),
-        location.latitude,
-        location.longitude,
-        location.timezone,
-    )
-    return hashlib.sha256(repr(payload).encode()).hexdigest()
-
-
-@dataclass
-class _RulePlan:
-    """What one run does for one rule: reconcile its patrols of the local dates first..last."""
-
-    rule: RuleToPlan | None  # None: a retired rule (deactivated, or no longer active)
-    rule_id: int
-    first: date
-    last: date | None  # None: no end (a retired rule's every later patrol)
-    fingerprint: str = ""
-    full: bool = False
-    reconciled_from: date | None = None
-    reconciled_until: date | None = None
 
 
 def rota_sync(
@@ -237,90 +200,34 @@ def rota_sync(
     return run
 
 
-def _plan_rules(
-    *, rules: list[RuleToPlan], states: dict[int, RuleGenerationState], location: Location, first: date, last: date
-) -> list[_RulePlan]:
-    plans = []
-    active_ids = set()
-    for rule in rules:
-        active_ids.add(rule.rule_id)
-        fingerprint = rule_fingerprint(rule, location)
-        state = states.get(rule.rule_id)
-        if (
-            state is None
-            or state.fingerprint != fingerprint
-            or first < state.generated_from
-            # A window starting after the reconciled span would leave a gap never planned.
-            or first > state.generated_until + timedelta(days=1)
-        ):
-            # Also reconcile what an earlier, longer window generated beyond this one.
-            upper = max(last, state.generated_until) if state is not None else last
-            plans.append(_RulePlan(rule, rule.rule_id, first, upper, fingerprint, True, first, upper))
-        elif last > state.generated_until:
-            extend_from = max(first, state.generated_until + timedelta(days=1))
-            plans.append(
-                _RulePlan(rule, rule.rule_id, extend_from, last, fingerprint, False, state.generated_from, last)
-            )
-    for rule_id in states.keys() - active_ids:
-        plans.append(_RulePlan(None, rule_id, first, None))
-    return plans
-
-
-def _expand(plan: _RulePlan, location: Location) -> planning.RulePlanInput:
-    rule = plan.rule
-    return planning.RulePlanInput(
-        rule_id=rule.rule_id,
-        kind=rule.kind,
-        officers_required=rule.officers_required,
-        volunteers_required=rule.volunteers_required,
-        site_ids=rule.site_ids,
-        occurrences=tuple(expand_rule(rule.spec, location, plan.first, plan.last)),
-    )
-
-
-def _skip_warning(rule: RuleToPlan, error: BaseException) -> str:
-    label = rule.spec.label or "(no label)"
-    reason = f"{type(error).__name__}: {error}"
-    return f'Rule {rule.rule_id} "{label}" was skipped (its patrols are left as they were): {reason}'
-
-
 def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now: datetime) -> RunCounts:
     counts = RunCounts()
     if last < first:
         return counts
-    location = area_location(area)
-    rules = rules_to_plan(area)
-    states = generation_states(area)
-    plans = _plan_rules(rules=rules, states=states, location=location, first=first, last=last)
+    # Load, then plan: which rules to reconcile over which dates, each expanded there; a rule
+    # that cannot be expanded is skipped (its patrols not loaded, so not read as "no longer
+    # planned", and its state not saved) and named in a warning.
+    rules_plan = replanning.plan_rules(
+        rules_to_plan(area),
+        generation_states(area),
+        location=area_location(area),
+        first=first,
+        last=last,
+        code_version=planning_code_version(),
+    )
+    counts.warnings.extend(rules_plan.warnings)
+    plans = rules_plan.plans
     if not plans:
         return counts
-    planned_rules = sum(1 for plan in plans if plan.rule is not None)
-    _report_stage(run, 20, f"Planning {planned_rules} rule{'' if planned_rules == 1 else 's'}")
+    planned = rules_plan.planned_rules
+    _report_stage(run, 20, f"Planning {planned} rule{'' if planned == 1 else 's'}")
 
-    # Plan each rule on its own, so one that cannot be planned is skipped — its patrols are not
-    # loaded (so not read as "no longer planned") and its state is not saved — and the rest go on.
-    inputs = []
-    usable = []
-    for plan in plans:
-        if plan.rule is not None:
-            try:
-                rule_input = _expand(plan, location)
-                planning.validate_rule(rule_input)
-            except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim
-                counts.warnings.append(_skip_warning(plan.rule, error))
-                continue
-            inputs.append(rule_input)
-        usable.append(plan)
-    plans = usable
-
-    # Load: the stored patrols of every span to reconcile, in one query.
-    spans: dict[tuple, list[int]] = {}
+    # Load the stored patrols of every span to reconcile, in one query, and diff (pure).
+    spans: dict[tuple[date, date | None], list[int]] = {}
     for plan in plans:
         spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
     stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
-
-    # Diff: pure.
-    diff = planning.diff(planning.plan(inputs), stored, now=now)
+    diff = planning.diff(planning.patrols_of(plan.rule for plan in plans if plan.rule is not None), stored, now=now)
     _report_stage(
         run,
         60,
@@ -341,17 +248,16 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     counts.held = diff.held
     counts.rules_replanned = sum(1 for plan in plans if plan.full)
     counts.rules_extended = sum(1 for plan in plans if plan.rule is not None and not plan.full)
-    for plan in plans:
-        if plan.rule_id in diff.held_out_of_step:
-            # A patrol of this rule is held out of step with it while people are on it: keep the
-            # rule unreconciled (no fingerprint) so every run re-plans it in full until the hold
-            # ends and the patrol can follow its rule again.
-            plan.fingerprint = ""
-    _save_states(plans, run=run)
+    # A patrol of a rule held out of step with it while people are on it: keep the rule
+    # unreconciled (no fingerprint) so every run re-plans it in full until the hold ends and the
+    # patrol can follow its rule again.
+    _save_states(
+        [replace(plan, fingerprint="") if plan.rule_id in diff.held_out_of_step else plan for plan in plans], run=run
+    )
     return counts
 
 
-def _save_states(plans: list[_RulePlan], *, run: GenerationRun) -> None:
+def _save_states(plans: list[RulePlan], *, run: GenerationRun) -> None:
     retired = [plan.rule_id for plan in plans if plan.rule is None]
     if retired:
         RuleGenerationState.objects.filter(rule_id__in=retired).delete()

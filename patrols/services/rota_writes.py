@@ -3,92 +3,106 @@ cancellations, each in a constant number of bulk statements (see patrols/bulk_wr
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
 
 from sites.models import Area
 
 from .. import bulk_writes
 from ..models import GenerationRun, Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
+from ..planning import PlannedPatrol, occurrence_date
 from ..selectors import slot_places
 from .editing import places_wanted
 
 GENERATOR_CANCEL_REASON = "No longer planned by its rule."
 
 
-def occurrence_date(occurrence_key: str) -> date:
-    """The local date inside a planning.occurrence_key ("s<site>:<YYYY-MM-DD>:<index>")."""
-    return date.fromisoformat(occurrence_key.split(":", 2)[1])
-
-
 PATROL_TABLE = Patrol._meta.db_table
 SLOT_TABLE = VolunteerSlot._meta.db_table
-PATROL_COLUMNS = (
-    "id",
-    "area_id",
-    "site_id",
-    "rule_id",
+# Every column of the patrol table, in the model's order.
+PATROL_COLUMNS = tuple(field.column for field in Patrol._meta.concrete_fields)
+
+
+def _column(model: type[Model], name: str) -> str:
+    return model._meta.get_field(name).column  # type: ignore[union-attr]  # a concrete field
+
+
+# A new patrol's planned values: these fields of the model, read from the PlannedPatrol
+# attributes of the same names (`site_id`, `rule_id`, ...).
+_PLANNED_FIELDS = (
+    "site",
+    "rule",
     "occurrence_key",
-    "occurrence_date",
     "kind",
     "starts_at",
     "ends_at",
     "officers_required",
     "volunteers_required",
-    "status",
     "label",
-    "pinned",
+)
+_PLANNED_COLUMNS = tuple(_column(Patrol, name) for name in _PLANNED_FIELDS)
+_planned_values = attrgetter(*(Patrol._meta.get_field(name).attname for name in _PLANNED_FIELDS))  # type: ignore[union-attr]
+_NEW_SLOT_COLUMNS = (_column(VolunteerSlot, "patrol"), _column(VolunteerSlot, "status"))
+# What a generator run may change on a stored patrol (its time, staffing, label and whether it
+# is cancelled), staged in a temporary table of these columns' own types.
+_CHANGED_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "officers_required",
+    "volunteers_required",
+    "kind",
+    "label",
+    "status",
     "cancelled_by_generator",
     "cancel_reason",
-    "version",
-    "last_run_id",
-    "created_at",
-    "updated_at",
-)
-_CHANGE_COLUMNS = (
-    ("starts_at", "timestamptz"),
-    ("ends_at", "timestamptz"),
-    ("officers_required", "smallint"),
-    ("volunteers_required", "smallint"),
-    ("kind", "varchar(10)"),
-    ("label", "varchar(100)"),
-    ("status", "varchar(10)"),
-    ("cancelled_by_generator", "boolean"),
-    ("cancel_reason", "varchar(200)"),
 )
 
 
-def apply_creates(creates, *, area: Area, run: GenerationRun, stamp: datetime) -> int:
+def _change_columns() -> list[tuple[str, str]]:
+    """(column, database type) of each changed field, read from the model for this connection."""
+    columns = []
+    for name in _CHANGED_FIELDS:
+        model_field = Patrol._meta.get_field(name)
+        db_type = model_field.db_type(connection)
+        assert db_type is not None, name  # concrete fields all have a column type
+        columns.append((model_field.column, db_type))
+    return columns
+
+
+def apply_creates(creates: Iterable[PlannedPatrol], *, area: Area, run: GenerationRun, stamp: datetime) -> int:
+    """Write the new patrols of a run, and one open slot per volunteer each joint one needs."""
     creates = list(creates)
-    scheduled = PatrolStatus.SCHEDULED
+    # Every column but the id: the planned values, the occurrence's date, and what every new
+    # patrol of this run starts with.
+    fixed = {
+        "area": area.pk,
+        "status": PatrolStatus.SCHEDULED,
+        "pinned": False,
+        "cancelled_by_generator": False,
+        "cancel_reason": "",
+        "version": 1,
+        "last_run": run.pk,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    columns = (*_PLANNED_COLUMNS, _column(Patrol, "occurrence_date"), *(_column(Patrol, name) for name in fixed))
+    if set(columns) != set(PATROL_COLUMNS) - {_column(Patrol, "id")}:
+        raise RuntimeError(f"a new patrol's row does not fill exactly the table's columns: {sorted(columns)}")
+    fixed_values = tuple(fixed.values())
 
-    def values(p):
-        return (
-            area.pk,
-            p.site_id,
-            p.rule_id,
-            p.occurrence_key,
-            occurrence_date(p.occurrence_key),
-            p.kind,
-            p.starts_at,
-            p.ends_at,
-            p.officers_required,
-            p.volunteers_required,
-            scheduled,
-            p.label,
-            False,
-            False,
-            "",
-            1,
-            run.pk,
-            stamp,
-            stamp,
-        )
+    def values(p: PlannedPatrol) -> tuple[Any, ...]:
+        return (*_planned_values(p), occurrence_date(p.occurrence_key), *fixed_values)
 
     if bulk_writes.is_postgresql():
         # COPY lets the table's identity column number the rows (no id round trip), then one
         # INSERT ... SELECT gives each new joint patrol its open slots: the rows this run has
         # just created are the only ones with last_run = run yet (changes are written after).
-        bulk_writes.insert_rows(PATROL_TABLE, PATROL_COLUMNS[1:], (values(p) for p in creates))
+        bulk_writes.insert_rows(PATROL_TABLE, columns, (values(p) for p in creates))
         bulk_writes.insert_open_slots_for_run(
             patrol_table=PATROL_TABLE,
             slot_table=SLOT_TABLE,
@@ -99,14 +113,14 @@ def apply_creates(creates, *, area: Area, run: GenerationRun, stamp: datetime) -
         return len(creates)
     ids = bulk_writes.allocate_ids(PATROL_TABLE, len(creates))
     rows = ((patrol_id, *values(p)) for patrol_id, p in zip(ids, creates, strict=True))
-    bulk_writes.insert_rows(PATROL_TABLE, PATROL_COLUMNS, rows)
+    bulk_writes.insert_rows(PATROL_TABLE, (_column(Patrol, "id"), *columns), rows)
     # A joint patrol gets one open slot per volunteer it needs.
     slots = (
         (patrol_id, SlotStatus.OPEN)
         for patrol_id, p in zip(ids, creates, strict=True)
         for _ in range(places_wanted(p.kind, p.volunteers_required))
     )
-    bulk_writes.insert_rows(SLOT_TABLE, ("patrol_id", "status"), slots)
+    bulk_writes.insert_rows(SLOT_TABLE, _NEW_SLOT_COLUMNS, slots)
     return len(creates)
 
 
@@ -140,7 +154,7 @@ def apply_changes(updates, restores, stored_by_id, *, run: GenerationRun, stamp:
                 staffing_changed.append((stored.id, places_wanted(planned.kind, planned.volunteers_required)))
     bulk_writes.update_rows(
         PATROL_TABLE,
-        _CHANGE_COLUMNS,
+        _change_columns(),
         rows,
         extra_set="version = version + 1, last_run_id = %s, updated_at = %s",
         extra_params=(run.pk, stamp),
@@ -164,7 +178,7 @@ def _match_slots(wanted: list[tuple[int, int]]) -> None:
             new_slots.extend((patrol_id, SlotStatus.OPEN) for _ in range(places - count))
         elif places < count:
             surplus.extend(open_ids[: count - places])
-    bulk_writes.insert_rows(SLOT_TABLE, ("patrol_id", "status"), new_slots)
+    bulk_writes.insert_rows(SLOT_TABLE, _NEW_SLOT_COLUMNS, new_slots)
     # Only slots still empty: never one a coordinator has filled since they were read.
     bulk_writes.delete_ids(
         SLOT_TABLE, surplus, where="status = %s AND volunteer_id IS NULL", where_params=[SlotStatus.OPEN]

@@ -559,9 +559,9 @@ def test_the_patrol_copy_columns_are_every_column_of_the_table():
 def test_the_occurrence_date_is_read_back_from_the_planners_key():
     from datetime import date
 
-    from patrols.planning import occurrence_key
+    from patrols.planning import occurrence_date, occurrence_key
 
-    assert rota_writes.occurrence_date(occurrence_key(12, date(2026, 9, 21), 1)) == date(2026, 9, 21)
+    assert occurrence_date(occurrence_key(12, date(2026, 9, 21), 1)) == date(2026, 9, 21)
 
 
 # ---- the generator's edges: bad rules, yesterday's late patrols, gaps, guards ------------------
