@@ -13,17 +13,13 @@ from sites.access import Access
 from sites.models import Area, Role, Site
 
 from . import jewish_calendar, zmanim
+from .locations import area_location as area_location  # re-exported for the pages and the generator
 from .models import PatrolRule, SiteSelection
 from .occurrences import PreviewRow, preview
 
 # A preview looks this far ahead for the next occurrences (a yearly rule shows at least one).
 PREVIEW_DAYS = 366
 PREVIEW_LIMIT = 20
-
-
-def area_location(area: Area) -> zmanim.Location:
-    """The reference point whose sunset and nightfall time the area's anchored patrols."""
-    return zmanim.Location(latitude=float(area.latitude), longitude=float(area.longitude), timezone=area.timezone)
 
 
 def rules_for_inspection(access: Access) -> QuerySet[PatrolRule]:

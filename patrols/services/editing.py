@@ -3,8 +3,6 @@ places a patrol keeps, and copying the saved row back to the caller's object."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.core.exceptions import ValidationError
 
 from people.models import Officer
@@ -50,7 +48,7 @@ def clash_message(who, bookings, *, patrol: Patrol) -> str | None:
     if clash is None:
         return None
     other = clash.patrol
-    tz = ZoneInfo(other.area.timezone)
+    tz = other.area.zone
     begins, ends = other.starts_at.astimezone(tz), other.ends_at.astimezone(tz)
     return (
         f"{who} is already on a patrol at {other.site.name} on {begins:%a %-d %b} "

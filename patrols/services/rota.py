@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -74,69 +74,32 @@ def rota_sync(
     area: Area,
     start: date | None = None,
     end: date | None = None,
+    days: int | None = None,
     trigger: str = RunTrigger.MANUAL,
-    by=None,
+    by: Any = None,
     run: GenerationRun | None = None,
     now: datetime | None = None,
 ) -> GenerationRun:
-    """Bring the stored rota of `area` in line with its rules for the local dates `start`..`end`.
+    """Bring the stored rota of `area` in line with its rules for the local dates `start`..`end`
+    (both inclusive, in the area's time zone), and return the run that did it.
 
-    Defaults: from yesterday (in the area's time zone: an occurrence of yesterday may start after
-    midnight) to today + settings.ROTA_HORIZON_DAYS - 1. `now` (default: the clock) divides past
-    from future: patrols that have started never change.
+    Defaults: from yesterday (an occurrence of yesterday may start after midnight) to the last
+    of `days` days from today (default settings.ROTA_HORIZON_DAYS), or `end`; with `start` and no
+    `end`, the horizon from `start`. Dates before yesterday are never reconciled. `now` (default:
+    the clock) divides past from future: a patrol that has started never changes.
 
-    Load (selectors) → plan and diff (pure, patrols.planning) → apply (bulk writes), all in one
-    transaction holding the area's lock (PostgreSQL: a transaction-scoped advisory lock on the
-    area; SQLite: the database write lock, taken first), so two runs of one area never interleave
-    or duplicate: the second waits, then finds nothing left to do. A run that fails rolls back
-    whole, leaving the rota as it was, and records its error on the GenerationRun in a separate
-    write; the exception is re-raised (the task retries database errors).
-
-    Spans are in the *local dates of occurrences* (the date in a patrol's occurrence key, stored
-    as `Patrol.occurrence_date`), never in start times, so a patrol and the plan for its key are
-    always loaded together, even when a rule edit moves it across midnight or past `now`; the
-    pure diff then decides by `now` what has started. A run covers the dates from yesterday (an
-    occurrence of yesterday may start after midnight) or `start`, whichever is later, to `end`.
-
-    **One bad rule does not stop the area.** A rule whose occurrences cannot be worked out (a
-    window that ends before it starts on some date, a sunset that does not happen, a recurrence
-    that does not parse) is skipped: its patrols and its generation state are left as they are,
-    the other rules are planned and written, and the run succeeds with a warning naming the rule
-    and the reason (`GenerationRun.warnings`).
-
-    **Re-planning only what can have changed.** For each rule a RuleGenerationState keeps a
-    fingerprint (see `rule_fingerprint`) and the dates [generated_from, generated_until] over
-    which the rule's stored patrols were last reconciled with the plan of that fingerprint. A
-    run plans:
-
-    - the whole window (and any later part of the old span), when the rule has no state, its
-      fingerprint changed, or the window starts before the reconciled span or after the day
-      following it (a gap the rule was never reconciled over);
-    - otherwise only the dates of the window after generated_until — the nightly step: one day;
-    - for a rule that is no longer active (deactivated, or its state outlives it): nothing, and
-      every future patrol of it that the generator made is cancelled; its state is dropped so a
-      reactivated rule is planned afresh (and restores what was cancelled).
-
-    Why skipping is safe: a rule's plan for a span is a function of exactly what the fingerprint
-    hashes (rule fields, its active site set, the area's location and time zone, the planning code
-    and calendar library versions); with the same fingerprint the plan over an already reconciled
-    span is the same as last time, and the stored patrols there are as that run left them, except
-    for hand edits — and hand edits pin a patrol, which the diff keeps whatever the plan says —
-    and for staffing: a patrol people are on is held, kept whatever the plan says. (A service
-    that takes the last person off a patrol must pin it, or drop its rule's state, for this to
-    stay true.)
-    Past patrols are outside every span the run loads. Manual patrols (no rule) are never loaded.
-    The generator never deletes a patrol: what is no longer planned is cancelled (and may be
-    restored), so assignments, slots and visits always keep their patrol.
-
-    Writes bypass django-simple-history on purpose: the run records them (see patrols/models.py).
+    `run`: a queued GenerationRun of this area to record it on (else one is created with
+    `trigger` and `by`). Raises ValidationError for a window that ends before it starts. A run
+    that fails rolls back whole, records its error on the run, and re-raises; a rule that cannot
+    be planned is skipped and named in the run's warnings. Design: the README's "The rota
+    generator".
     """
     now = now or timezone.now()
-    today = now.astimezone(ZoneInfo(area.timezone)).date()
+    today, last_day = area.days_from_today(days, now=now)
     yesterday = today - timedelta(days=1)
     if start is None:
         start = yesterday
-        end = end or today + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
+        end = end or last_day
     else:
         end = end or start + timedelta(days=settings.ROTA_HORIZON_DAYS - 1)
     if end < start:

@@ -10,7 +10,6 @@ the patrol: the generator never moves or cancels it (selectors.stored_patrols, `
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -54,7 +53,7 @@ def _volunteer_error(volunteer: Volunteer, *, patrol: Patrol, now: datetime) -> 
         return ValidationError({"volunteer": f"{volunteer} is not a volunteer of {patrol.area}."}, code="other_area")
     if not volunteer.active:
         return ValidationError({"volunteer": f"{volunteer} is not active."}, code="inactive")
-    tz = ZoneInfo(patrol.area.timezone)
+    tz = patrol.area.zone
     patrol_day = patrol.starts_at.astimezone(tz).date()
     if volunteer.card_expires < patrol_day:
         expiry = f"{volunteer.card_expires:%-d %b %Y}"
