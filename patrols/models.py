@@ -306,10 +306,10 @@ class Visit(models.Model):
 class RuleGenerationState(models.Model):
     """What the generator last reconciled for one rule, so a run re-plans only what can have changed.
 
-    `fingerprint` hashes everything the rule's plan depends on (see services.rule_fingerprint);
-    the rule's stored patrols starting in [`generated_from`, `generated_until`) match the plan of
-    that fingerprint (local dates of the occurrences, both inclusive). See services.rota_sync for
-    why this is safe.
+    `fingerprint` hashes everything the rule's plan depends on (see replanning.rule_fingerprint);
+    the rule's stored patrols whose occurrence dates (`Patrol.occurrence_date`, local) lie in
+    `generated_from`..`generated_until`, both inclusive, match the plan of that fingerprint. The
+    README's "The rota generator" says why re-planning only beyond that span is safe.
     """
 
     rule = models.OneToOneField(
