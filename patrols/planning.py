@@ -44,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from calendar_rules.occurrences import Occurrence, RuleSpec
@@ -258,6 +259,7 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
     # Stored patrols by key. A key's value becomes None once the plan has used it, which
     # also catches a key planned twice.
     by_key: dict[tuple[int, str], StoredPatrol | None] = {}
+    patrol: StoredPatrol | None
     for patrol in stored:
         if patrol.rule_id is None or not patrol.occurrence_key:
             pinned += 1  # manual: never the generator's to change
@@ -274,14 +276,15 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
             pinned += 1
         elif patrol.staffed:
             held += 1
-            if patrol.status == SCHEDULED and patrol.starts_at > now:
+            if patrol.status == SCHEDULED and patrol.starts_at > now and patrol.rule_id is not None:
                 out_of_step.add(patrol.rule_id)  # would have been cancelled
         elif patrol.status == SCHEDULED and patrol.starts_at > now:
             cancel.append(patrol.id)
         else:  # past, or already cancelled, completed or missed
             kept += 1
 
-    missing = _MISSING  # a local name: this loop runs once per planned patrol
+    # A local name: this loop runs once per planned patrol. Typed as a patrol, compared by identity.
+    missing = cast(StoredPatrol, _MISSING)
     for planned_patrol in planned:
         key = (planned_patrol.rule_id, planned_patrol.occurrence_key)
         patrol = by_key.get(key, missing)
@@ -299,7 +302,7 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         elif patrol.staffed:
             held += 1
             if patrol.status != SCHEDULED or not _as_planned(patrol, planned_patrol):
-                out_of_step.add(patrol.rule_id)
+                out_of_step.add(planned_patrol.rule_id)
         elif patrol.starts_at <= now:
             kept += 1
         elif patrol.status == SCHEDULED:
@@ -312,9 +315,9 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         else:  # completed, missed, or cancelled by hand without the pin
             kept += 1
 
-    for patrol in by_key.values():
-        if patrol is not None:
-            settle_unplanned(patrol)
+    for leftover in by_key.values():
+        if leftover is not None:
+            settle_unplanned(leftover)
 
     return Diff(
         create=create,
