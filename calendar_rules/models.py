@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site, SiteKind
 
 from . import jewish_calendar
-from .occurrences import InvalidWindow, RuleSpec
+from .locations import area_location
+from .occurrences import InvalidWindow, RuleSpec, expand_rule
 
 # A window that crosses midnight (22:00–02:00) is allowed for wall-clock windows up to this long;
 # anything longer is far more likely a start and end typed the wrong way round.
@@ -304,10 +304,7 @@ class PatrolRule(models.Model):
         return bool(self.end_anchor) and self.end_anchor != self.start_anchor and self.valid_from is not None
 
     def _clean_window_over_occurrences(self) -> None:
-        from .occurrences import expand_rule
-        from .selectors import area_location
-
-        start = max(self.valid_from, timezone.localdate())
+        start = max(self.valid_from, self.area.today())
         try:
             expand_rule(self.as_spec(), area_location(self.area), start, start + timedelta(days=WINDOW_CHECK_DAYS))
         except InvalidWindow as error:

@@ -107,7 +107,7 @@ class Occurrence:
     starts_at: datetime  # aware, UTC
     ends_at: datetime  # aware, UTC
     label: str  # the rule's label
-    trigger: str  # what caused it: "Yom Kippur (evening)", "Shabbat", "FREQ=WEEKLY;BYDAY=SA"
+    trigger: str = ""  # what caused it: "Yom Kippur (evening)", "Shabbat", "FREQ=WEEKLY;BYDAY=SA"
 
 
 @dataclass(frozen=True, slots=True)

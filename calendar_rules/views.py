@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from sites.models import Role
@@ -81,7 +79,7 @@ class _RuleFormMixin(RoleRequiredMixin):
 
 
 def _area_today(area) -> date:
-    return timezone.localdate(timezone=ZoneInfo(area.timezone))
+    return area.today()
 
 
 class _RuleFormView(_RuleFormMixin, FormView):

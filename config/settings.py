@@ -202,7 +202,7 @@ CELERY_ENABLE_UTC = True
 # it (SIGKILL, out of memory) goes back to the queue at once rather than being lost. When the
 # whole worker dies, Redis hands its unacknowledged tasks out again after the visibility timeout,
 # sized to just over a run's hard time limit so a live run is never handed out twice. A task run
-# again must be safe to run again: see patrols.services._claim_run.
+# again must be safe to run again: see patrols.services.runs._claim_run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RUN_VISIBILITY_TIMEOUT_SECONDS}

@@ -3,7 +3,6 @@ so each role's start page has something to show. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 from itertools import cycle
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -26,7 +25,7 @@ def seed_rota(*, area: Area, today, days_assigned: int = 3, by=None) -> tuple[in
     )
     if not officers:
         return run.created, 0
-    tz = ZoneInfo(area.timezone)
+    tz = area.zone
     start = datetime.combine(today, time.min, tzinfo=tz)
     patrols = Patrol.objects.filter(
         area=area,

@@ -5,7 +5,7 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 - **Hand edits** (an inspector moves, cancels, restores or staffs a patrol; assigns an officer;
   a coordinator fills a slot) go through `patrols.services` one object at a time, with
   django-simple-history recording who changed what and why.
-- **The generator** (`services.rota_sync`) writes tens of thousands of rows in one go with bulk
+- **The generator** (`services.rota.rota_sync`) writes tens of thousands of rows in one go with bulk
   operations (COPY on PostgreSQL). One history row per generated patrol would double its cost and
   say nothing useful, so its writes are recorded by the `GenerationRun` instead: every patrol it
   creates, updates, cancels or restores has `last_run` set to that run, whose counts, window,
@@ -320,10 +320,10 @@ class Visit(models.Model):
 class RuleGenerationState(models.Model):
     """What the generator last reconciled for one rule, so a run re-plans only what can have changed.
 
-    `fingerprint` hashes everything the rule's plan depends on (see services.rule_fingerprint);
-    the rule's stored patrols starting in [`generated_from`, `generated_until`) match the plan of
-    that fingerprint (local dates of the occurrences, both inclusive). See services.rota_sync for
-    why this is safe.
+    `fingerprint` hashes everything the rule's plan depends on (see replanning.rule_fingerprint);
+    the rule's stored patrols whose occurrence dates (`Patrol.occurrence_date`, local) lie in
+    `generated_from`..`generated_until`, both inclusive, match the plan of that fingerprint. The
+    README's "The rota generator" says why re-planning only beyond that span is safe.
     """
 
     rule = models.OneToOneField(

@@ -4,7 +4,6 @@ and the inspector's read-only rota and generation runs (with "Generate now")."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -69,7 +68,7 @@ class JointPatrolsView(RoleRequiredMixin, ListView):
         # Name the Shabbat or festival each patrol is for (by its local date in its own area).
         patrols = list(context["object_list"])
         if patrols:
-            local_dates = [p.starts_at.astimezone(ZoneInfo(p.area.timezone)).date() for p in patrols]
+            local_dates = [p.starts_at.astimezone(p.area.zone).date() for p in patrols]
             labels = day_labels(min(local_dates), (max(local_dates) - min(local_dates)).days + 1)
             for patrol, day in zip(patrols, local_dates, strict=True):
                 patrol.day_labels = labels[day]
@@ -199,7 +198,7 @@ class RotaView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(areas=areas, area=area, **kwargs)
         if area is None:
             return context
-        today = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
+        today = timezone.now().astimezone(area.zone).date()
         try:
             start = parse_date_param(self.request.GET.get("start"), name="start", default=today)
         except ValueError as error:

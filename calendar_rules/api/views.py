@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -138,7 +136,7 @@ class RuleViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         area = fields["area"]
-        today = timezone.localdate(timezone=ZoneInfo(area.timezone))
+        today = area.today()
         start = fields.pop("start", None) or today
         end = fields.pop("end", None) or start + timedelta(days=PREVIEW_DEFAULT_DAYS)
         limit = fields.pop("limit", 200)
@@ -175,7 +173,7 @@ class RuleViewSet(
             {
                 "start": start.isoformat(),
                 "end": end.isoformat(),
-                "timezone": area.timezone,
+                "timezone": area.zone.key,
                 "truncated": truncated,
                 "occurrences": occurrences,
             }

@@ -1,9 +1,13 @@
 from rest_framework import serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
 
 from ..models import Area, Site, normalise_postcode
 
 
 class AreaSerializer(serializers.ModelSerializer):
+    # The zone's IANA name, as before the field became a TimeZoneField.
+    timezone = TimeZoneSerializerField(use_pytz=False)
+
     class Meta:
         model = Area
         fields = ["id", "name", "slug", "timezone", "latitude", "longitude"]
