@@ -8,6 +8,7 @@ cannot be read stops start-up with ImproperlyConfigured naming the variable.
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -96,7 +97,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     try:
         config = dj_database_url.parse(url)
@@ -112,7 +113,7 @@ def _database() -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

@@ -8,6 +8,7 @@ run's error is recorded on its GenerationRun by the service before the retry.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from celery import shared_task
@@ -54,5 +55,5 @@ def generate_rota_nightly() -> int:
     """Celery beat's 02:00 entry: one task per area, so more workers run more areas at once."""
     area_ids = list(Area.objects.order_by("pk").values_list("pk", flat=True))
     for area_id in area_ids:
-        transaction.on_commit(lambda area_id=area_id: generate_rota_for_area.delay(area_id, trigger=RunTrigger.NIGHTLY))
+        transaction.on_commit(partial(generate_rota_for_area.delay, area_id, trigger=RunTrigger.NIGHTLY))
     return len(area_ids)

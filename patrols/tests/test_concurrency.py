@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from calendar_rules.services import rule_update
-from patrols import services
+from patrols import selectors, services
 from patrols.models import Assignment, GenerationRun, Patrol, RunStatus, RunTrigger
 from patrols.services import assignment_create, patrol_create_manual, patrol_update, rota_sync
 
@@ -26,7 +26,7 @@ def test_two_runs_started_at_once_do_not_duplicate(world):
     school_rule(world.area_a, sites)
     shabbat_rule(world.area_a, sites)
     barrier = threading.Barrier(2)
-    errors = []
+    errors: list[BaseException] = []
 
     def run():
         try:
@@ -105,7 +105,7 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
     target = rule_about_to_move
     moved = target.starts_at + timedelta(hours=5)
     loaded = threading.Event()
-    real_load = services.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_edit_queue_up(ranges):
         rows = real_load(ranges)
@@ -116,7 +116,8 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
         return rows
 
     monkeypatch.setattr(services, "stored_patrols", load_then_let_the_edit_queue_up)
-    errors, refusals = [], []
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def edit():
         assert loaded.wait(30)
@@ -167,7 +168,7 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
         return real_slots(patrol, by=by)
 
     monkeypatch.setattr(services, "_sync_patrol_slots", slots_then_let_the_run_queue_up)
-    errors = []
+    errors: list[BaseException] = []
 
     def edit():
         patrol_update(
@@ -186,9 +187,9 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
 
     assert not errors
     target.refresh_from_db()
-    run = GenerationRun.objects.latest("id")
+    latest = GenerationRun.objects.latest("id")
     assert (target.starts_at, target.pinned) == (moved, True)
-    assert (run.status, run.updated, run.pinned) == (RunStatus.SUCCEEDED, 9, 1)
+    assert (latest.status, latest.updated, latest.pinned) == (RunStatus.SUCCEEDED, 9, 1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -203,7 +204,7 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
     )
     assignment_create(patrol=busy, officer=officer, by=None)
     loaded = threading.Event()
-    real_load = services.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_assignment_queue_up(ranges):
         rows = real_load(ranges)
@@ -212,7 +213,8 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
         return rows
 
     monkeypatch.setattr(services, "stored_patrols", load_then_let_the_assignment_queue_up)
-    errors, refusals = [], []
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def assign():
         assert loaded.wait(30)

@@ -1,3 +1,5 @@
+from typing import cast
+
 from rest_framework import serializers
 
 from ..models import Area, Site, normalise_postcode
@@ -32,7 +34,7 @@ class SiteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if areas is not None:
             # Writable only into the areas the caller inspects.
-            self.fields["area"].queryset = areas
+            cast(serializers.RelatedField, self.fields["area"]).queryset = areas
 
     def validate_postcode(self, value: str) -> str:
         return normalise_postcode(value)
