@@ -284,7 +284,11 @@ class PatrolRule(models.Model):
             return
         if self.end_anchor != Anchor.TIME:
             self.end_time = None
-        if self.start_anchor == self.end_anchor == Anchor.TIME and self.start_time is not None:
+        if (
+            self.start_anchor == self.end_anchor == Anchor.TIME
+            and self.start_time is not None
+            and self.end_time is not None
+        ):
             start = self.start_time.hour * 60 + self.start_time.minute + (self.start_offset_minutes or 0)
             end = self.end_time.hour * 60 + self.end_time.minute + (self.end_offset_minutes or 0)
             length = end - start if end > start else end + 24 * 60 - start

@@ -20,6 +20,7 @@ from . import services
 from .dates import MAX_YEAR, MIN_YEAR
 from .filters import RuleFilter
 from .forms import PatrolRuleForm
+from .models import PatrolRule
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
 # The years the calendar pages and API answer for (the Jewish calendar library's safe range).
@@ -45,7 +46,7 @@ class RuleListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_template_names(self):
-        if self.request.htmx:
+        if self.htmx:
             return ["calendar_rules/partials/rule_rows.html"]
         return [self.template_name]
 
@@ -55,7 +56,7 @@ class RuleListView(RoleRequiredMixin, ListView):
 
 class _RuleFormMixin(RoleRequiredMixin):
     roles = (Role.INSPECTOR,)
-    rule = None
+    rule: PatrolRule | None = None
 
     def rule_form(self, data=None, instance=None) -> PatrolRuleForm:
         visible = Q(active=True)
@@ -113,6 +114,8 @@ class RuleCreateView(_RuleFormView):
 
 
 class RuleEditView(_RuleFormView):
+    rule: PatrolRule
+
     def load_scoped_objects(self, pk):
         self.rule = get_object_or_404(rules_for_inspection(self.access), pk=pk)
 

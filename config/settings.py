@@ -8,6 +8,7 @@ cannot be read stops start-up with ImproperlyConfigured naming the variable.
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -98,7 +99,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     try:
         config = dj_database_url.parse(url)
@@ -114,7 +115,7 @@ def _database() -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}
@@ -229,6 +230,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",  # a service's ValidationError is a 400 by field
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -90,8 +90,9 @@ def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = N
     # and a declined slot its own volunteer again.
     taken = {slot.volunteer_id for slot in slots if slot.volunteer_id}
     for slot in slots:
-        slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]
-        slot.errors = (errors or {}).get(slot.pk, [])
+        # What the template shows beside each slot.
+        slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]  # type: ignore[attr-defined]
+        slot.errors = (errors or {}).get(slot.pk, [])  # type: ignore[attr-defined]
     changeable = patrol.starts_at > now
     fillable = changeable and patrol.status == PatrolStatus.SCHEDULED
     counts = {status: sum(1 for slot in slots if slot.status == status) for status in SlotStatus.values}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -41,18 +40,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = services.STALE_VERSION_MESSAGE
     default_code = "stale_version"
-
-
-def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A model's ValidationError as DRF's, keyed by field ("__all__" becomes non_field_errors)."""
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(
-            {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in error.message_dict.items()
-            }
-        )
-    return exceptions.ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_view(
@@ -99,10 +86,7 @@ class RuleViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         fields.pop("version", None)
-        try:
-            serializer.instance = services.rule_create(by=self.request.user, **fields)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        serializer.instance = services.rule_create(by=self.request.user, **fields)
 
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
@@ -117,8 +101,6 @@ class RuleViewSet(
             )
         except services.StaleVersion:
             raise Conflict({"version": [services.STALE_VERSION_MESSAGE]}) from None
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
 
     @extend_schema(
         summary="Preview an unsaved rule",
@@ -147,13 +129,10 @@ class RuleViewSet(
         chosen = fields.pop("sites", [])
         fields.setdefault("label", "(preview)")
         rule = PatrolRule(**fields)
-        try:
-            # Nothing is saved, so the label need not be unique: skip unique and DB constraints
-            # (clean() checks everything those constraints hold).
-            rule.full_clean(validate_unique=False, validate_constraints=False)
-            rule.clean_sites(chosen)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        # Nothing is saved, so the label need not be unique: skip unique and DB constraints
+        # (clean() checks everything those constraints hold).
+        rule.full_clean(validate_unique=False, validate_constraints=False)
+        rule.clean_sites(chosen)
         site_pairs = sites_for_preview(
             area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
         )

@@ -26,7 +26,7 @@ def test_two_runs_started_at_once_do_not_duplicate(world):
     school_rule(world.area_a, sites)
     shabbat_rule(world.area_a, sites)
     barrier = threading.Barrier(2)
-    errors = []
+    errors: list[BaseException] = []
 
     def run():
         try:
@@ -116,7 +116,8 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
         return rows
 
     monkeypatch.setattr(rota, "stored_patrols", load_then_let_the_edit_queue_up)
-    errors, refusals = [], []
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def edit():
         assert loaded.wait(30)
@@ -167,7 +168,7 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
         return real_slots(patrol, by=by)
 
     monkeypatch.setattr(edit_helpers, "sync_patrol_slots", slots_then_let_the_run_queue_up)
-    errors = []
+    errors: list[BaseException] = []
 
     def edit():
         patrol_update(
@@ -186,9 +187,9 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
 
     assert not errors
     target.refresh_from_db()
-    run = GenerationRun.objects.latest("id")
+    latest = GenerationRun.objects.latest("id")
     assert (target.starts_at, target.pinned) == (moved, True)
-    assert (run.status, run.updated, run.pinned) == (RunStatus.SUCCEEDED, 9, 1)
+    assert (latest.status, latest.updated, latest.pinned) == (RunStatus.SUCCEEDED, 9, 1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -212,7 +213,8 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
         return rows
 
     monkeypatch.setattr(rota, "stored_patrols", load_then_let_the_assignment_queue_up)
-    errors, refusals = [], []
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def assign():
         assert loaded.wait(30)

@@ -679,8 +679,8 @@ def test_the_bulk_writes_never_overwrite_or_cancel_a_patrol_pinned_since_it_was_
 # ---- the clocks change: one patrol a night, at the instant the DST policy gives -----------------
 
 
-def _utc(*fields):
-    return datetime(*fields, tzinfo=UTC)
+def _utc(*fields: int) -> datetime:
+    return datetime(*fields).replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

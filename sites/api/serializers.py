@@ -1,3 +1,5 @@
+from typing import cast
+
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
@@ -36,7 +38,7 @@ class SiteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if areas is not None:
             # Writable only into the areas the caller inspects.
-            self.fields["area"].queryset = areas
+            cast(serializers.RelatedField, self.fields["area"]).queryset = areas
 
     def validate_postcode(self, value: str) -> str:
         return normalise_postcode(value)
