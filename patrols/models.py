@@ -15,6 +15,8 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -188,6 +190,11 @@ class Patrol(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["last_run", "updated_at"])
+
+    # Not columns: set by the selectors on the instances they hand to pages.
+    local_starts: datetime  # rota_grid: the start in the area's time zone
+    local_ends: datetime
+    partners: list[VolunteerSlot]  # officer_day: the CST places, Prefetch(..., to_attr="partners")
 
     class Meta:
         ordering = ["starts_at", "site_id", "id"]

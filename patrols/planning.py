@@ -42,7 +42,7 @@ planned: a stored patrol that is absent from the plan is read as *no longer plan
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -128,7 +128,8 @@ class StoredPatrol:
     status: str  # "scheduled" | "cancelled" | "completed" | "missed"
     pinned: bool  # edited by hand: the generator never touches it again
     cancelled_by_generator: bool  # cancelled because no longer planned: may be restored
-    staffed: bool = False  # people are on it (assignments, filled slots, visits): held like pinned
+    # people are on it (assignments, filled slots, visits): held like pinned
+    staffed: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)

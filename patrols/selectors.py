@@ -151,7 +151,7 @@ def patrols_visible_to(access: Access) -> QuerySet[Patrol]:
     if coordinated:
         visible |= Q(area_id__in=coordinated, kind=PatrolKind.JOINT)
     rostered = access.area_ids(Role.OFFICER)
-    if rostered:
+    if rostered and access.user_id is not None:  # a role is held by a user
         own = Assignment.objects.filter(patrol=OuterRef("pk"), officer__user_id=access.user_id)
         visible |= Q(Exists(own), area_id__in=rostered)
     if not (inspected or coordinated or rostered):
@@ -407,7 +407,7 @@ def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:
     if coordinated:
         visible |= Q(patrol__area_id__in=coordinated, patrol__kind=PatrolKind.JOINT)
     rostered = access.area_ids(Role.OFFICER)
-    if rostered:
+    if rostered and access.user_id is not None:  # a role is held by a user
         own = Assignment.objects.filter(patrol=OuterRef("patrol_id"), officer__user_id=access.user_id)
         visible |= Q(
             Exists(own),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.contrib.auth.models import User
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
@@ -22,3 +24,19 @@ def save_with_history(instance: Model, *, by: Editor, reason: str) -> None:
     history._history_user = by
     history._change_reason = reason
     instance.save()
+
+
+def delete_with_history(instance: Model, *, by: Editor, reason: str) -> None:
+    """Delete; the history row of the deletion records `by` and `reason`."""
+    history: Any = instance
+    history._history_user = by
+    history._change_reason = reason
+    instance.delete()
+
+
+def editor_user(by: Editor) -> User | None:
+    """The account a `..._by` column records for `by`: None for the system. Services are called
+    with a logged-in user (pages and the API ask for a login first), never an anonymous one."""
+    if by is None or isinstance(by, User):
+        return by
+    raise TypeError(f"not a user account: {by!r}")

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from people.models import Officer
-from sites.history import save_with_history
+from sites.history import editor_user, save_with_history
 from sites.models import Membership, Role
 
 from ..models import Assignment, Patrol, PatrolStatus
 from . import editing
 
+if TYPE_CHECKING:
+    from sites.history import Editor
+
 
 @transaction.atomic
-def assignment_create(*, patrol: Patrol, officer: Officer, by) -> Assignment:
+def assignment_create(*, patrol: Patrol, officer: Officer, by: Editor) -> Assignment:
     """Put an officer on a patrol. Refused, naming the other patrol, if they are already on one
     that overlaps it in time; refused for an officer without the officer role in the patrol's
     area. The patrol is re-read under the area's rota lock (a run never moves it meanwhile), and
@@ -34,7 +39,7 @@ def assignment_create(*, patrol: Patrol, officer: Officer, by) -> Assignment:
     error = editing.overlap_error(officer, patrol=current)
     if error is not None:
         raise error
-    assignment = Assignment(patrol=current, officer=officer, assigned_by=by)
+    assignment = Assignment(patrol=current, officer=officer, assigned_by=editor_user(by))
     save_with_history(assignment, by=by, reason="assigned")
     editing.copy_back(patrol, current)
     return assignment

@@ -3,13 +3,19 @@ places a patrol keeps, and copying the saved row back to the caller's object."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import TYPE_CHECKING
 
-from people.models import Officer
-from sites.history import save_with_history
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from people.models import Officer, Volunteer
+from sites.history import delete_with_history, save_with_history
 
 from ..models import Assignment, Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
 from .locks import area_lock
+
+if TYPE_CHECKING:
+    from sites.history import Editor
 
 
 def places_wanted(kind: str, volunteers_required: int) -> int:
@@ -30,7 +36,9 @@ def locked_patrol(patrol: Patrol, expected_version: int | None) -> Patrol:
     return current
 
 
-def clash_message(who, bookings, *, patrol: Patrol) -> str | None:
+def clash_message(
+    who: Officer | Volunteer, bookings: QuerySet[Assignment] | QuerySet[VolunteerSlot], *, patrol: Patrol
+) -> str | None:
     """ "<who> is already on a patrol at <site> on <day> <start>–<end>, which overlaps this one",
     for the first of `bookings` (assignments or CST places, each with a `patrol`) on another
     scheduled patrol overlapping `patrol`'s times, in that patrol's area time; None if none."""
@@ -75,7 +83,7 @@ def refuse_double_booking(patrol: Patrol) -> None:
             raise error
 
 
-def sync_patrol_slots(patrol: Patrol, *, by) -> None:
+def sync_patrol_slots(patrol: Patrol, *, by: Editor) -> None:
     """After a hand edit of staffing: add open slots, or remove surplus open ones (with history)."""
     wanted = places_wanted(patrol.kind, patrol.volunteers_required)
     places = list(patrol.slots.exclude(status=SlotStatus.DECLINED).order_by("-id"))
@@ -83,9 +91,7 @@ def sync_patrol_slots(patrol: Patrol, *, by) -> None:
         save_with_history(VolunteerSlot(patrol=patrol), by=by, reason="place added")
     surplus = [slot for slot in places if slot.status == SlotStatus.OPEN][: max(0, len(places) - wanted)]
     for slot in surplus:
-        slot._history_user = by
-        slot._change_reason = "place no longer needed"
-        slot.delete()
+        delete_with_history(slot, by=by, reason="place no longer needed")
 
 
 def copy_back(target: Patrol, source: Patrol) -> None:

@@ -4,6 +4,7 @@ a transaction with its history record, and pins it so the generator never touche
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +17,14 @@ from ..models import Patrol, PatrolKind, PatrolStatus
 from . import editing
 from .locks import area_lock
 
+if TYPE_CHECKING:
+    from sites.history import Editor
+
 _EDITABLE_FIELDS = {"starts_at", "ends_at", "officers_required", "volunteers_required", "label", "kind", "site"}
 
 
 @transaction.atomic
-def patrol_update(*, patrol: Patrol, by, expected_version: int | None, **fields) -> Patrol:
+def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, **fields: Any) -> Patrol:
     """Edit a patrol's time, site, kind, staffing or label by hand. The patrol is pinned.
 
     Refused: a patrol that has started (its time and site), a new start in the past, a site of
@@ -58,7 +62,7 @@ def patrol_update(*, patrol: Patrol, by, expected_version: int | None, **fields)
 
 
 @transaction.atomic
-def patrol_cancel(*, patrol: Patrol, by, reason: str, expected_version: int | None) -> Patrol:
+def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: int | None) -> Patrol:
     """Cancel a patrol by hand (it stays, with its assignments and slots). The patrol is pinned."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the patrol is cancelled."})
@@ -76,7 +80,7 @@ def patrol_cancel(*, patrol: Patrol, by, reason: str, expected_version: int | No
 
 
 @transaction.atomic
-def patrol_restore(*, patrol: Patrol, by, expected_version: int | None) -> Patrol:
+def patrol_restore(*, patrol: Patrol, by: Editor, expected_version: int | None) -> Patrol:
     """Put a cancelled patrol back on the rota by hand. The patrol is pinned. Refused when an
     officer still on it has since been put on another patrol that overlaps it."""
     current = editing.locked_patrol(patrol, expected_version)
@@ -99,7 +103,7 @@ def patrol_create_manual(
     site: Site,
     starts_at: datetime,
     ends_at: datetime,
-    by,
+    by: Editor,
     kind: str = PatrolKind.POLICE,
     officers_required: int = 1,
     volunteers_required: int = 0,

@@ -241,17 +241,21 @@ def _save_states(plans: list[RulePlan], *, run: GenerationRun) -> None:
     retired = [plan.rule_id for plan in plans if plan.rule is None]
     if retired:
         RuleGenerationState.objects.filter(rule_id__in=retired).delete()
-    states = [
-        RuleGenerationState(
-            rule_id=plan.rule_id,
-            fingerprint=plan.fingerprint,
-            generated_from=plan.reconciled_from,
-            generated_until=plan.reconciled_until,
-            last_run=run,
+    states = []
+    for plan in plans:
+        if plan.rule is None:
+            continue
+        # The plan of an active rule always names the span it reconciles (replanning.plan_rules).
+        assert plan.reconciled_from is not None and plan.reconciled_until is not None
+        states.append(
+            RuleGenerationState(
+                rule_id=plan.rule_id,
+                fingerprint=plan.fingerprint,
+                generated_from=plan.reconciled_from,
+                generated_until=plan.reconciled_until,
+                last_run=run,
+            )
         )
-        for plan in plans
-        if plan.rule is not None
-    ]
     if states:
         RuleGenerationState.objects.bulk_create(
             states,

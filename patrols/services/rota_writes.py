@@ -9,13 +9,13 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from sites.models import Area
 
 from .. import bulk_writes
 from ..models import GenerationRun, Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
-from ..planning import PlannedPatrol, occurrence_date
+from ..planning import PlannedPatrol, StoredPatrol, occurrence_date
 from ..selectors import slot_places
 from .editing import places_wanted
 
@@ -28,8 +28,18 @@ SLOT_TABLE = VolunteerSlot._meta.db_table
 PATROL_COLUMNS = tuple(field.column for field in Patrol._meta.concrete_fields)
 
 
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    """A concrete field of `model` (one with a column), not a relation's reverse side."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, Field) or model_field.column is None:
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return model_field
+
+
 def _column(model: type[Model], name: str) -> str:
-    return model._meta.get_field(name).column  # type: ignore[union-attr]  # a concrete field
+    column = _field(model, name).column
+    assert column is not None  # _field checked it
+    return column
 
 
 # A new patrol's planned values: these fields of the model, read from the PlannedPatrol
@@ -46,7 +56,7 @@ _PLANNED_FIELDS = (
     "label",
 )
 _PLANNED_COLUMNS = tuple(_column(Patrol, name) for name in _PLANNED_FIELDS)
-_planned_values = attrgetter(*(Patrol._meta.get_field(name).attname for name in _PLANNED_FIELDS))  # type: ignore[union-attr]
+_planned_values = attrgetter(*(_field(Patrol, name).attname for name in _PLANNED_FIELDS))
 _NEW_SLOT_COLUMNS = (_column(VolunteerSlot, "patrol"), _column(VolunteerSlot, "status"))
 # What a generator run may change on a stored patrol (its time, staffing, label and whether it
 # is cancelled), staged in a temporary table of these columns' own types.
@@ -67,10 +77,9 @@ def _change_columns() -> list[tuple[str, str]]:
     """(column, database type) of each changed field, read from the model for this connection."""
     columns = []
     for name in _CHANGED_FIELDS:
-        model_field = Patrol._meta.get_field(name)
-        db_type = model_field.db_type(connection)
+        db_type = _field(Patrol, name).db_type(connection)
         assert db_type is not None, name  # concrete fields all have a column type
-        columns.append((model_field.column, db_type))
+        columns.append((_column(Patrol, name), db_type))
     return columns
 
 
@@ -124,7 +133,14 @@ def apply_creates(creates: Iterable[PlannedPatrol], *, area: Area, run: Generati
     return len(creates)
 
 
-def apply_changes(updates, restores, stored_by_id, *, run: GenerationRun, stamp: datetime) -> tuple[int, int]:
+def apply_changes(
+    updates: list[tuple[int, PlannedPatrol]],
+    restores: list[tuple[int, PlannedPatrol]],
+    stored_by_id: dict[int, StoredPatrol],
+    *,
+    run: GenerationRun,
+    stamp: datetime,
+) -> tuple[int, int]:
     """Updates and restores (a generator-cancelled patrol planned again) in one bulk statement."""
     rows = []
     staffing_changed = []
@@ -171,7 +187,8 @@ def _match_slots(wanted: list[tuple[int, int]]) -> None:
     if not wanted:
         return
     held = slot_places(patrol_id for patrol_id, _ in wanted)
-    new_slots, surplus = [], []
+    new_slots: list[tuple[int, str]] = []
+    surplus: list[int] = []
     for patrol_id, places in wanted:
         count, open_ids = held.get(patrol_id, (0, []))
         if places > count:

@@ -5,20 +5,29 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
+from sites.history import editor_user
 from sites.models import Area, Role
 
 from .. import run_health
 from ..models import RUN_TIME_LIMIT_SECONDS, GenerationRun, RunStatus, RunTrigger
 from ..selectors import run_progress_key
 from .locks import area_lock
+
+if TYPE_CHECKING:
+    from sites.access import Access
+    from sites.history import Editor
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +45,7 @@ class RunCounts:
     rules_extended: int = 0
     warnings: list[str] = field(default_factory=list)
 
-    def as_fields(self) -> dict:
+    def as_fields(self) -> dict[str, int]:
         return {
             "created": self.created,
             "updated": self.updated,
@@ -50,15 +59,15 @@ class RunCounts:
         }
 
 
-def generation_run_queue(*, area: Area, trigger: str, by=None) -> GenerationRun:
+def generation_run_queue(*, area: Area, trigger: str, by: Editor = None) -> GenerationRun:
     """Record a run about to be started (queued); the task or command then runs it."""
-    run = GenerationRun(area=area, trigger=trigger, requested_by=by, progress_message="Queued")
+    run = GenerationRun(area=area, trigger=trigger, requested_by=editor_user(by), progress_message="Queued")
     run.full_clean()
     run.save()
     return run
 
 
-def generation_run_start(*, area: Area, by, days: int | None = None) -> GenerationRun:
+def generation_run_start(*, area: Area, by: Editor, days: int | None = None) -> GenerationRun:
     """An inspector's "Generate now": a queued run, and the task enqueued once it is committed.
 
     If the task cannot be enqueued (the broker is down), the run is marked failed with the
@@ -80,7 +89,7 @@ def generation_runs_start_nightly() -> list[GenerationRun]:
         for area in Area.objects.order_by("pk"):
             run = generation_run_queue(area=area, trigger=RunTrigger.NIGHTLY)
             transaction.on_commit(
-                lambda run=run: _enqueue_run(run.pk, area_id=run.area_id, days=None, trigger=RunTrigger.NIGHTLY),
+                partial(_enqueue_run, run.pk, area_id=run.area_id, days=None, trigger=RunTrigger.NIGHTLY),
                 robust=True,
             )
             runs.append(run)
@@ -108,7 +117,7 @@ def _enqueue_run(run_id: int, *, area_id: int, days: int | None, trigger: str = 
             logger.exception("could not record that generation run %s failed to start", run_id)
 
 
-def _update_run(run: GenerationRun, **fields) -> None:
+def _update_run(run: GenerationRun, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(run, name, value)
     GenerationRun.objects.filter(pk=run.pk).update(**fields)
@@ -190,7 +199,7 @@ class _Heartbeat:
     could write a beat there: a run on SQLite is alive for RUN_STALE_AFTER_SECONDS after it starts
     (SQLite is for trying Shomer on one machine, where runs take seconds)."""
 
-    def __init__(self, run_id: int):
+    def __init__(self, run_id: int) -> None:
         self.run_id = run_id
         self.interval = run_health.heartbeat_interval_seconds(settings.RUN_STALE_AFTER_SECONDS)
         self.claimed = True
@@ -208,7 +217,9 @@ class _Heartbeat:
         self._ready.wait()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
@@ -238,7 +249,9 @@ class _Heartbeat:
             connections.close_all()
 
 
-def generation_runs_fail_dead(*, now: datetime | None = None, area_ids=None, run_ids=None) -> list[int]:
+def generation_runs_fail_dead(
+    *, now: datetime | None = None, area_ids: Iterable[int] | None = None, run_ids: Iterable[int] | None = None
+) -> list[int]:
     """Mark failed every running run whose process has stopped, and return their ids.
 
     A running run is dead when nobody has heard from it for RUN_STALE_AFTER_SECONDS at `now`
@@ -269,7 +282,7 @@ def generation_runs_fail_dead(*, now: datetime | None = None, area_ids=None, run
     return failed
 
 
-def generation_runs_fail_dead_seen_by(*, access) -> list[int]:
+def generation_runs_fail_dead_seen_by(*, access: Access) -> list[int]:
     """generation_runs_fail_dead over the runs a runs page or the runs API is about to show: those
     of the caller's inspected areas (an administrator's: all), so nobody is shown a dead run as
     running."""

@@ -10,16 +10,20 @@ the patrol: the generator never moves or cancels it (selectors.stored_patrols, `
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from people.models import Volunteer
-from sites.history import save_with_history
+from sites.history import editor_user, save_with_history
 
 from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
 from . import editing
+
+if TYPE_CHECKING:
+    from sites.history import Editor
 
 
 def _locked_slot(slot: VolunteerSlot) -> tuple[VolunteerSlot, Patrol]:
@@ -81,7 +85,7 @@ def _copy_slot_back(target: VolunteerSlot, source: VolunteerSlot) -> None:
 
 
 @transaction.atomic
-def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by) -> VolunteerSlot:
+def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by: Editor) -> VolunteerSlot:
     """Ask a volunteer to take an open (or declined) CST place: the slot becomes `requested`.
 
     Refused, saving nothing: a place already taken; a patrol not scheduled, not joint, or started;
@@ -121,7 +125,7 @@ def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by) -> VolunteerSlot
 
 
 @transaction.atomic
-def slot_confirm(*, slot: VolunteerSlot, by) -> VolunteerSlot:
+def slot_confirm(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     """The volunteer asked for a place has agreed: `requested` → `confirmed`, naming who confirmed
     it and when. Refused when the volunteer can no longer patrol (inactive, card expired)."""
     current, patrol = _locked_slot(slot)
@@ -132,18 +136,20 @@ def slot_confirm(*, slot: VolunteerSlot, by) -> VolunteerSlot:
             f"Only a requested place can be confirmed; this one is {current.get_status_display().lower()}.",
             code="not_requested",
         )
-    error = _volunteer_error(current.volunteer, patrol=patrol, now=now)
+    volunteer = current.volunteer
+    assert volunteer is not None  # a requested slot names its volunteer (the model's check constraint)
+    error = _volunteer_error(volunteer, patrol=patrol, now=now)
     if error is not None:
         raise error
     current.status = SlotStatus.CONFIRMED
-    current.confirmed_by, current.confirmed_at = by, now
+    current.confirmed_by, current.confirmed_at = editor_user(by), now
     save_with_history(current, by=by, reason=f"confirmed {current.volunteer}")
     _copy_slot_back(slot, current)
     return slot
 
 
 @transaction.atomic
-def slot_decline(*, slot: VolunteerSlot, by) -> VolunteerSlot:
+def slot_decline(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     """The volunteer asked (or confirmed) cannot come: the slot is `declined`, keeping who declined,
     and the patrol gets an open slot in its place (a declined slot holds no place)."""
     current, patrol = _locked_slot(slot)
@@ -162,7 +168,7 @@ def slot_decline(*, slot: VolunteerSlot, by) -> VolunteerSlot:
 
 
 @transaction.atomic
-def slot_release(*, slot: VolunteerSlot, by) -> VolunteerSlot:
+def slot_release(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     """Empty a place: back to `open`, no volunteer. Releasing a declined slot gives its place
     back, so the open slot added in its stead goes: the patrol keeps as many places as it needs
     (none once it is no longer joint)."""

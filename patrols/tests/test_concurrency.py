@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from calendar_rules.services import rule_update
+from patrols import selectors
 from patrols.models import Assignment, GenerationRun, Patrol, RunStatus, RunTrigger
 from patrols.services import assignment_create, patrol_create_manual, patrol_update, rota, rota_sync
 from patrols.services import editing as edit_helpers
@@ -105,7 +106,7 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
     target = rule_about_to_move
     moved = target.starts_at + timedelta(hours=5)
     loaded = threading.Event()
-    real_load = rota.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_edit_queue_up(ranges):
         rows = real_load(ranges)
@@ -204,7 +205,7 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
     )
     assignment_create(patrol=busy, officer=officer, by=None)
     loaded = threading.Event()
-    real_load = rota.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_assignment_queue_up(ranges):
         rows = real_load(ranges)
