@@ -84,6 +84,7 @@ def make_site(area: Area, name: str = "Beth Test Synagogue", **fields) -> Site:
 def make_user(username: str, *, role: str | None = None, area: Area | None = None, collar: str | None = None, **fields):
     user = get_user_model().objects.create_user(username=username, password="pw", **fields)
     if role:
+        assert area is not None, "a role is held in an area"
         membership_grant(user=user, area=area, role=role)
     if collar:
         Officer.objects.create(user=user, collar_number=collar)

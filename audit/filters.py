@@ -15,7 +15,7 @@ def _local_midnight(day: date) -> datetime:
 
 class _RangeForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             self.add_error("end", "The end is before the start.")

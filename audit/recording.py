@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -36,7 +37,20 @@ def record_for_request(request, area_ids: Iterable[int], *, prefix: str = "") ->
     return services.patrol_view_record(user_id=user.pk, area_ids=area_ids, channel=channel)
 
 
-class PatrolViewAuditMixin:
+if TYPE_CHECKING:  # what the mixins are mixed into, for the type checker only
+    from django.contrib.admin import ModelAdmin
+    from django.views.generic.base import TemplateResponseMixin, View
+    from rest_framework.generics import GenericAPIView
+
+    class _Page(TemplateResponseMixin, View): ...
+
+    _APIView = GenericAPIView
+    _Admin = ModelAdmin
+else:
+    _Page = _APIView = _Admin = object
+
+
+class PatrolViewAuditMixin(_Page):
     """For a page that shows patrol times: define `shown_patrols(context)` (the patrols on the
     page), or `viewed_area_ids(context, now)` for another rule. Recorded as the page renders."""
 
@@ -51,7 +65,7 @@ class PatrolViewAuditMixin:
         return super().render_to_response(context, **response_kwargs)
 
 
-class PatrolViewAuditAPIMixin:
+class PatrolViewAuditAPIMixin(_APIView):
     """For a DRF view serialising patrols (list and detail): what it serialises in answer to a GET
     is what the caller is shown. Recorded under "api:<route name>" (e.g. "api:patrol-list")."""
 
@@ -62,7 +76,7 @@ class PatrolViewAuditAPIMixin:
         return super().get_serializer(*args, **kwargs)
 
 
-class PatrolViewAuditAdminMixin:
+class PatrolViewAuditAdminMixin(_Admin):
     """For a ModelAdmin listing patrols, or rows that name one (`audit_patrol_attr = "patrol"`):
     the change list and the object page record what they show, under the admin's route name
     (e.g. "admin:patrols_patrol_changelist"). Administrators are recorded like everyone else."""

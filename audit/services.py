@@ -22,7 +22,7 @@ def _upsert_sql(rows: int) -> str:
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     names = ["user", "area", "channel", "bucket_start", "first_seen", "last_seen", "count"]
-    columns = [quote(meta.get_field(name).column) for name in names]
+    columns = [quote(meta.get_field(name).column) for name in names]  # type: ignore[union-attr,arg-type]  # concrete fields
     user, area, channel, bucket, _first, last, count = columns
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, 1)"] * rows)
     # INSERT … ON CONFLICT DO UPDATE is atomic on PostgreSQL (two writers of one key: one inserts,

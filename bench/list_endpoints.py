@@ -42,6 +42,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +78,12 @@ def _database_urls(url: str, reuse: bool) -> tuple[str, str]:
     return f"{base}/{BENCH_DATABASE}", f"{base}/postgres"
 
 
-def _fill(patrol_count: int) -> dict:
+def _count_of(row: tuple[Any, ...] | None) -> int:
+    assert row is not None  # count(*) always answers one row
+    return int(row[0])
+
+
+def _fill(patrol_count: int) -> dict[str, Any]:
     """The rows, mostly in SQL. Returns what the measuring needs (the people, ids, dates)."""
     from django.contrib.auth.models import Group, User
     from django.db import connection
@@ -264,7 +270,7 @@ def _fill(patrol_count: int) -> dict:
     with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as raw:
         raw.execute("VACUUM ANALYZE")
         counts = {
-            table: raw.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            table: _count_of(raw.execute(f"SELECT count(*) FROM {table}").fetchone())
             for table in (
                 "patrols_patrol",
                 "patrols_assignment",
@@ -402,6 +408,7 @@ def main() -> None:
     from sites.models import Area, Site
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")
+    facts: dict[str, Any]
     if args.reuse:
         big = Area.objects.get(slug=AREAS[0][0])
         facts = {"area": big.slug, "site": Site.objects.filter(area=big).order_by("id").values_list("id", flat=True)[5]}

@@ -92,7 +92,8 @@ def main() -> None:
     from calendar_rules.models import PatrolRule
     from calendar_rules.services import rule_update
     from patrols.models import Patrol, RunTrigger, VolunteerSlot
-    from patrols.services import PATROL_COLUMNS, rota_sync
+    from patrols.services import rota_sync
+    from patrols.services.rota_writes import PATROL_COLUMNS
     from sites.models import Area, Site
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")

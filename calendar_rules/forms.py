@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -5,7 +7,7 @@ from sites.forms import fix_area_once_set
 from sites.models import SiteKind
 
 from . import jewish_calendar
-from .models import CATEGORY_LABELS, PatrolRule
+from .models import CATEGORY_LABELS, Anchor, PatrolRule
 
 
 def category_choices():
@@ -102,12 +104,15 @@ class PatrolRuleForm(forms.ModelForm):
     def __init__(self, *args, areas, sites, **kwargs):
         super().__init__(*args, **kwargs)
         # An inspector may only write rules into, and choose sites from, the areas they inspect.
-        self.fields["area"].queryset = areas
-        self.fields["sites"].queryset = sites
-        self.fields["sites"].required = False
+        area_field = cast(forms.ModelChoiceField, self.fields["area"])
+        sites_field = cast(forms.ModelMultipleChoiceField, self.fields["sites"])
+        end_anchor_field = cast(forms.ChoiceField, self.fields["end_anchor"])
+        area_field.queryset = areas
+        sites_field.queryset = sites
+        sites_field.required = False
         if len({site.area_id for site in sites}) > 1:
-            self.fields["sites"].label_from_instance = lambda site: f"{site.name} ({site.area.name})"
-        self.fields["end_anchor"].choices = [("", "— (use the duration)"), *self.fields["end_anchor"].choices[1:]]
+            sites_field.label_from_instance = lambda site: f"{site.name} ({site.area.name})"  # type: ignore[method-assign,assignment]
+        end_anchor_field.choices = [("", "— (use the duration)"), *Anchor.choices]
         if not self.instance.pk:
             if len(areas) == 1:
                 self.fields["area"].initial = areas[0]
@@ -116,12 +121,13 @@ class PatrolRuleForm(forms.ModelForm):
         fix_area_once_set(self)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk and cleaned.get("version") is None:
             self.add_error(None, "The form is missing the rule's version; reload the page.")
         area = cleaned.get("area")
         if area is not None:
-            probe = PatrolRule(area=area, site_selection=cleaned.get("site_selection"))
+            probe = PatrolRule(area=area, site_selection=cleaned.get("site_selection", ""))
             try:
                 probe.clean_sites(cleaned.get("sites") or [])
             except ValidationError as error:

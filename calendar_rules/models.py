@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from sites.models import Area, Site, SiteKind, refuse_area_change
@@ -21,7 +20,8 @@ from sites.validators import multi_line_text, single_line_text
 
 from . import jewish_calendar
 from .dates import check_rule_date
-from .occurrences import InvalidWindow, RuleSpec
+from .locations import area_location
+from .occurrences import InvalidWindow, RuleSpec, expand_rule
 
 # A window that crosses midnight (22:00–02:00) is allowed for wall-clock windows up to this long;
 # anything longer is far more likely a start and end typed the wrong way round.
@@ -323,7 +323,11 @@ class PatrolRule(models.Model):
             return
         if self.end_anchor != Anchor.TIME:
             self.end_time = None
-        if self.start_anchor == self.end_anchor == Anchor.TIME and self.start_time is not None:
+        if (
+            self.start_anchor == self.end_anchor == Anchor.TIME
+            and self.start_time is not None
+            and self.end_time is not None
+        ):
             start = self.start_time.hour * 60 + self.start_time.minute + (self.start_offset_minutes or 0)
             end = self.end_time.hour * 60 + self.end_time.minute + (self.end_offset_minutes or 0)
             length = end - start if end > start else end + 24 * 60 - start
@@ -343,10 +347,7 @@ class PatrolRule(models.Model):
         return bool(self.end_anchor) and self.end_anchor != self.start_anchor and self.valid_from is not None
 
     def _clean_window_over_occurrences(self) -> None:
-        from .occurrences import expand_rule
-        from .selectors import area_location
-
-        start = max(self.valid_from, timezone.localdate())
+        start = max(self.valid_from, self.area.today())
         try:
             expand_rule(self.as_spec(), area_location(self.area), start, start + timedelta(days=WINDOW_CHECK_DAYS))
         except InvalidWindow as error:

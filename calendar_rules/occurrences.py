@@ -74,7 +74,7 @@ class RuleSpec:
     valid_until: date | None
     label: str
 
-    def canonical(self) -> tuple:
+    def canonical(self) -> tuple[object, ...]:
         """The fields as a tuple of plain values with the sets sorted: the same text in every
         process (a frozenset's iteration order depends on the process's string hashing)."""
         return (
@@ -107,7 +107,7 @@ class Occurrence:
     starts_at: datetime  # aware, UTC
     ends_at: datetime  # aware, UTC
     label: str  # the rule's label
-    trigger: str  # what caused it: "Yom Kippur (evening)", "Shabbat", "FREQ=WEEKLY;BYDAY=SA"
+    trigger: str = ""  # what caused it: "Yom Kippur (evening)", "Shabbat", "FREQ=WEEKLY;BYDAY=SA"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +185,7 @@ def preview(
     `end`, in local time, ordered by start and then site name. With no sites, one row per
     occurrence with no site, so the dates and times can still be checked."""
     tz = ZoneInfo(location.timezone)
-    targets = sorted(sites, key=lambda site: (site[1], site[0])) or [(None, "")]
+    targets: list[tuple[int | None, str]] = [*sorted(sites, key=lambda site: (site[1], site[0]))] or [(None, "")]
     rows: list[PreviewRow] = []
     for occurrence in expand_rule(spec, location, start, end):
         for site_id, site_name in targets:
@@ -226,12 +226,12 @@ def _calendar_dates(spec: RuleSpec, first: date, last: date) -> list[tuple[date,
         key=lambda period: (period.end - period.start, period.start, period.key),
     )
 
-    def period_of(day: date):
+    def period_of(day: date) -> jewish_calendar.Period | None:
         return next((period for period in periods if period.start <= day <= period.end), None)
 
     found: dict[date, str] = {}
     if spec.categories or spec.keys:
-        by_day: dict[date, list] = defaultdict(list)
+        by_day: dict[date, list[jewish_calendar.Observance]] = defaultdict(list)
         for observance in jewish_calendar.observances_between(lo, hi):
             if observance.category not in spec.categories and observance.key not in spec.keys:
                 continue

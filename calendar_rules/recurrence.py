@@ -378,11 +378,15 @@ def _date_carrier(day: date) -> datetime:
 @lru_cache(maxsize=1024)
 def _rule(body: str, dtstart: date) -> rrule:
     try:
-        return rrulestr(_normalise_rule(body), dtstart=_date_carrier(dtstart))
+        parsed = rrulestr(_normalise_rule(body), dtstart=_date_carrier(dtstart))
     except ValueError as error:
         if isinstance(error, RecurrenceError):
             raise
         raise RecurrenceError("RRULE", str(error)) from None
+    # One RRULE line without forceset: dateutil returns a plain rrule (a set only for several).
+    if not isinstance(parsed, rrule):
+        raise RecurrenceError("RRULE", "Give one RRULE.")
+    return parsed
 
 
 def occurrence_dates(recurrence: Recurrence, *, dtstart: date, start: date, end: date) -> list[date]:

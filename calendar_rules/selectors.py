@@ -14,17 +14,13 @@ from sites.models import Area, Role, Site
 
 from . import jewish_calendar, zmanim
 from .dates import RULE_LAST_DAY
+from .locations import area_location as area_location  # re-exported for the pages and the generator
 from .models import PatrolRule, SiteSelection
-from .occurrences import PreviewRow, RuleSpec, preview
+from .occurrences import PreviewRow, preview
 
 # A preview looks this far ahead for the next occurrences (a yearly rule shows at least one).
 PREVIEW_DAYS = 366
 PREVIEW_LIMIT = 20
-
-
-def area_location(area: Area) -> zmanim.Location:
-    """The reference point whose sunset and nightfall time the area's anchored patrols."""
-    return zmanim.Location(latitude=float(area.latitude), longitude=float(area.longitude), timezone=area.timezone)
 
 
 def rules_for_inspection(access: Access) -> QuerySet[PatrolRule]:
@@ -47,10 +43,9 @@ def resolve_sites(rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[i
     return tuple(sorted(site_id for site_id in links.get(rule.pk, ()) if site_id in kinds_of))
 
 
-def rule_specs_for_area(area: Area) -> list[tuple[RuleSpec, tuple[int, ...], dict]]:
-    """The generator's input for one area: for each active rule, its spec, the ids of the active
-    sites it patrols (only sites of its own area; an inactive site is skipped), and what each
-    patrol needs: ``{"rule_id", "kind", "officers_required", "volunteers_required", "version"}``.
+def active_rules_with_sites(area: Area) -> list[tuple[PatrolRule, tuple[int, ...]]]:
+    """For each active rule of `area`, the ids of the active sites it patrols, in id order (only
+    sites of its own area; an inactive site is skipped): the generator's load of an area.
 
     Two queries: the rules, and the area's active sites joined to the rules that chose them.
     """
@@ -61,20 +56,7 @@ def rule_specs_for_area(area: Area) -> list[tuple[RuleSpec, tuple[int, ...], dic
         kinds_of[site_id] = kind
         if rule_id is not None:
             links[rule_id].add(site_id)
-    return [
-        (
-            rule.as_spec(),
-            resolve_sites(rule, links, kinds_of),
-            {
-                "rule_id": rule.pk,
-                "kind": rule.kind,
-                "officers_required": rule.officers_required,
-                "volunteers_required": rule.volunteers_required,
-                "version": rule.version,
-            },
-        )
-        for rule in rules
-    ]
+    return [(rule, resolve_sites(rule, links, kinds_of)) for rule in rules]
 
 
 def sites_for_preview(*, area: Area, site_selection: str, sites=(), site_kinds=()) -> list[tuple[int, str]]:

@@ -4,6 +4,7 @@ history record naming who changed what (the rule's fields and its chosen sites t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,17 +13,22 @@ from sites.models import Site
 
 from .models import PatrolRule
 
+if TYPE_CHECKING:
+    from sites.history import Editor
+
 STALE_VERSION_MESSAGE = "This rule was changed by someone else since you opened it; reload to see their changes."
 
 
 class StaleVersion(ValidationError):
     """An edit started from an older version of the rule than the one now stored."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__({"version": STALE_VERSION_MESSAGE}, code="stale")
 
 
-def _save(rule: PatrolRule, *, sites: Iterable[Site] | None, by, reason: str | Callable[[list[Site]], str]) -> None:
+def _save(
+    rule: PatrolRule, *, sites: Iterable[Site] | None, by: Editor, reason: str | Callable[[list[Site]], str]
+) -> None:
     """Validate the rule and its sites, then write both with one history record.
 
     django-simple-history writes a record on save and another on every change to a tracked M2M.
@@ -34,15 +40,16 @@ def _save(rule: PatrolRule, *, sites: Iterable[Site] | None, by, reason: str | C
     created = rule.pk is None
     rule.full_clean()
     chosen = rule.clean_sites(rule.sites.all() if sites is None and not created else (sites or []))
-    rule._history_user = by
-    rule._change_reason = reason(chosen) if callable(reason) else reason
+    history: Any = rule  # the attributes and method simple-history adds to a tracked model
+    history._history_user = by
+    history._change_reason = reason(chosen) if callable(reason) else reason
     if created:
-        rule.save_without_historical_record()
-    rule.skip_history_when_saving = True
+        history.save_without_historical_record()
+    history.skip_history_when_saving = True
     try:
         rule.sites.set(chosen)
     finally:
-        del rule.skip_history_when_saving
+        del history.skip_history_when_saving
     rule.save()
     if created:
         latest = rule.history.order_by("-history_id").values_list("history_id", flat=True).first()
@@ -50,7 +57,7 @@ def _save(rule: PatrolRule, *, sites: Iterable[Site] | None, by, reason: str | C
 
 
 @transaction.atomic
-def rule_create(*, by, sites: Iterable[Site] | None = None, **fields) -> PatrolRule:
+def rule_create(*, by: Editor, sites: Iterable[Site] | None = None, **fields: Any) -> PatrolRule:
     """Create a rule after full validation (its sites too); nothing is saved if it is refused."""
     rule = PatrolRule(**fields)
     _save(rule, sites=sites, by=by, reason="created")
@@ -59,7 +66,7 @@ def rule_create(*, by, sites: Iterable[Site] | None = None, **fields) -> PatrolR
 
 @transaction.atomic
 def rule_update(
-    *, rule: PatrolRule, by, expected_version: int, sites: Iterable[Site] | None = None, **fields
+    *, rule: PatrolRule, by: Editor, expected_version: int, sites: Iterable[Site] | None = None, **fields: Any
 ) -> PatrolRule:
     """Apply `fields` (and `sites`, when given) to a rule the editor opened at `expected_version`.
 
@@ -82,7 +89,7 @@ def rule_update(
 
 
 @transaction.atomic
-def rule_set_active(*, rule: PatrolRule, by, active: bool) -> PatrolRule:
+def rule_set_active(*, rule: PatrolRule, by: Editor, active: bool) -> PatrolRule:
     """Deactivate (or reactivate) a rule. Rules are never deleted: patrols and history refer to
     them. Deactivating does not need the editor's version: it changes nothing they could lose."""
     stored_version = PatrolRule.objects.select_for_update().filter(pk=rule.pk).values_list("version", flat=True).get()
@@ -95,7 +102,7 @@ def rule_set_active(*, rule: PatrolRule, by, active: bool) -> PatrolRule:
 def _describe_changes(stored: PatrolRule, rule: PatrolRule, stored_site_ids: set[int], sites: list[Site]) -> str:
     """A short reason naming what an edit changed, e.g. "edited: start time, sites"."""
     changed = [
-        field.verbose_name
+        str(field.verbose_name)
         for field in PatrolRule._meta.concrete_fields
         if field.editable
         and field.name not in {"id", "version"}

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from sites.models import Role
@@ -22,6 +20,7 @@ from . import services
 from .dates import MAX_YEAR, MIN_YEAR
 from .filters import RuleFilter
 from .forms import PatrolRuleForm
+from .models import PatrolRule
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
 # The years the calendar pages and API answer for (the Jewish calendar library's safe range).
@@ -47,7 +46,7 @@ class RuleListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_template_names(self):
-        if self.request.htmx:
+        if self.htmx:
             return ["calendar_rules/partials/rule_rows.html"]
         return [self.template_name]
 
@@ -57,7 +56,7 @@ class RuleListView(RoleRequiredMixin, ListView):
 
 class _RuleFormMixin(RoleRequiredMixin):
     roles = (Role.INSPECTOR,)
-    rule = None
+    rule: PatrolRule | None = None
 
     def rule_form(self, data=None, instance=None) -> PatrolRuleForm:
         visible = Q(active=True)
@@ -81,7 +80,7 @@ class _RuleFormMixin(RoleRequiredMixin):
 
 
 def _area_today(area) -> date:
-    return timezone.localdate(timezone=ZoneInfo(area.timezone))
+    return area.today()
 
 
 class _RuleFormView(_RuleFormMixin, FormView):
@@ -115,6 +114,8 @@ class RuleCreateView(_RuleFormView):
 
 
 class RuleEditView(_RuleFormView):
+    rule: PatrolRule
+
     def load_scoped_objects(self, pk):
         self.rule = get_object_or_404(rules_for_inspection(self.access), pk=pk)
 

@@ -103,10 +103,12 @@ _LOCKED_OUT = OpenApiResponse(_DETAIL, description="Too many attempts (rate limi
 class ApiTokenView(LoginView):
     """POST: a new token for a username and password. DELETE: revoke the token sent with it."""
 
-    authentication_classes = [TokenAuthentication]
+    # knox's LoginView is untyped and names its classes from its own settings.
+    authentication_classes = [TokenAuthentication]  # type: ignore[assignment]
     throttle_scope = "token"
     # ObtainAuthToken names its own parsers; take the project's (a bounded JSON parser).
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    # (The stubs type this setting as import strings; DRF has imported them by now.)
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]

@@ -1,5 +1,7 @@
 """Navigation by role: the links the base layout shows to the signed-in user."""
 
+from typing import Any
+
 from django.urls import NoReverseMatch, reverse
 
 from sites.access import access_for
@@ -23,7 +25,7 @@ def navigation(request):
     access = access_for(getattr(request, "user", None))
     if access.user_id is None:
         return {"nav_links": []}
-    links = []
+    links: list[dict[str, Any]] = []
     for label, url_name, roles in LINKS:
         if not (access.is_admin or access.has_role(*roles)):
             continue

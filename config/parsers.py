@@ -5,6 +5,9 @@ a 500, and on the token endpoint before anyone has signed in. No request of this
 than three levels (a rule's lists of choices); MAX_DEPTH leaves room and stops there.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -16,6 +19,7 @@ def _depth_exceeds(value, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

@@ -8,6 +8,7 @@ cannot be read stops start-up with ImproperlyConfigured naming the variable.
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -104,7 +105,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     try:
         config = dj_database_url.parse(url)
@@ -120,7 +121,7 @@ def _database() -> dict:
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     else:
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL or SQLite.")
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}
@@ -241,7 +242,7 @@ CELERY_ENABLE_UTC = True
 # it (SIGKILL, out of memory) goes back to the queue at once rather than being lost. When the
 # whole worker dies, Redis hands its unacknowledged tasks out again after the visibility timeout,
 # sized to just over a run's hard time limit so a live run is never handed out twice. A task run
-# again must be safe to run again: see patrols.services._claim_run.
+# again must be safe to run again: see patrols.services.runs._claim_run.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RUN_VISIBILITY_TIMEOUT_SECONDS}
@@ -277,6 +278,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "config.api.exception_handler",  # a service's ValidationError is a 400 by field
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Documents the error answers of every operation too (sites.openapi).
     "DEFAULT_SCHEMA_CLASS": "sites.openapi.ShomerAutoSchema",

@@ -7,7 +7,7 @@ from sites.access import access_for
 from sites.models import Role
 
 # Each role's start page, in the order tried; the first that exists wins.
-START_PAGES = {
+START_PAGES: dict[str | None, list[str]] = {
     Role.INSPECTOR: ["patrols:rota", "sites:site_list"],
     Role.CST_COORDINATOR: ["patrols:joint", "people:volunteer_list"],
     Role.OFFICER: ["patrols:my_day"],

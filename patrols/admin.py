@@ -27,8 +27,7 @@ class ReadOnlyMixin:
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     extra = 0
-    fields = ["officer", "assigned_by", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("officer", "assigned_by", "created_at")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -38,8 +37,7 @@ class AssignmentInline(admin.TabularInline):
 class VolunteerSlotInline(admin.TabularInline):
     model = VolunteerSlot
     extra = 0
-    fields = ["volunteer", "status", "confirmed_by", "confirmed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("volunteer", "status", "confirmed_by", "confirmed_at")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -6,7 +6,7 @@ temporary table and applied with one ``UPDATE ... FROM``, and cancellations are 
 same operations are one ``executemany`` or one statement over ``json_each``. Callers hold the
 area lock and an open transaction; nothing here commits.
 
-Only `patrols.services` calls this module; it writes no history (see patrols/models.py).
+Only `patrols.services.rota_writes` calls this module; it writes no history (see patrols/models.py).
 """
 
 from __future__ import annotations

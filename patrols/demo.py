@@ -4,7 +4,6 @@ show whatever the day and hour it is seeded. Safe to run twice."""
 
 from datetime import datetime, time, timedelta
 from itertools import cycle
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
@@ -21,7 +20,7 @@ def seed_rota(*, area: Area, now: datetime, days_assigned: int = 3, by=None) -> 
     double-book an officer; then confirm CST places (see `_seed_cst_places`). Returns (patrols
     created, assignments made)."""
     run = rota_sync(area=area, trigger=RunTrigger.COMMAND, by=by, now=now)
-    tz = ZoneInfo(area.timezone)
+    tz = area.zone
     start = datetime.combine(now.astimezone(tz).date(), time.min, tzinfo=tz)
     # A whole number of local days after today: seeded at 23:30, the next days are still staffed.
     end = datetime.combine(start.date() + timedelta(days=days_assigned + 1), time.min, tzinfo=tz)
@@ -66,7 +65,7 @@ def _seed_cst_places(*, area: Area, now: datetime, until: datetime, by) -> None:
     first = upcoming.first()
     if first is None:
         return
-    tz = ZoneInfo(area.timezone)
+    tz = area.zone
     end_of_first_day = datetime.combine(first.starts_at.astimezone(tz).date() + timedelta(days=1), time.min, tzinfo=tz)
     joint = upcoming.filter(starts_at__lt=max(until, end_of_first_day)).exclude(
         slots__status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)

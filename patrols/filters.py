@@ -46,7 +46,8 @@ class EndDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 class _PatrolFilterForm(forms.Form):
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and end is not None and end <= start:
             self.add_error("end", "The end is not after the start.")

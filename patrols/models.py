@@ -5,7 +5,7 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 - **Hand edits** (an inspector moves, cancels, restores or staffs a patrol; assigns an officer;
   a coordinator fills a slot) go through `patrols.services` one object at a time, with
   django-simple-history recording who changed what and why.
-- **The generator** (`services.rota_sync`) writes tens of thousands of rows in one go with bulk
+- **The generator** (`services.rota.rota_sync`) writes tens of thousands of rows in one go with bulk
   operations (COPY on PostgreSQL). One history row per generated patrol would double its cost and
   say nothing useful, so its writes are recorded by the `GenerationRun` instead: every patrol it
   creates, updates, cancels or restores has `last_run` set to that run, whose counts, window,
@@ -14,6 +14,8 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -195,6 +197,11 @@ class Patrol(models.Model):
 
     history = HistoricalRecords(excluded_fields=["last_run", "updated_at"])
 
+    # Not columns: set by the selectors on the instances they hand to pages.
+    local_starts: datetime  # rota_grid: the start in the area's time zone
+    local_ends: datetime
+    partners: list[VolunteerSlot]  # officer_day: the CST places, Prefetch(..., to_attr="partners")
+
     class Meta:
         ordering = ["starts_at", "site_id", "id"]
         constraints = [
@@ -243,7 +250,7 @@ class Patrol(models.Model):
         refuse_area_change(self)
         if self.site_id is not None and self.area_id is not None and self.site.area_id != self.area_id:
             raise ValidationError({"site": "The site is in another area than the patrol."}, code="other_area")
-        if self.rule_id is not None and self.area_id is not None and self.rule.area_id != self.area_id:
+        if self.rule is not None and self.area_id is not None and self.rule.area_id != self.area_id:
             raise ValidationError({"area": "The patrol's rule is in another area."}, code="other_area")
 
     @property
@@ -343,10 +350,10 @@ class Visit(models.Model):
 class RuleGenerationState(models.Model):
     """What the generator last reconciled for one rule, so a run re-plans only what can have changed.
 
-    `fingerprint` hashes everything the rule's plan depends on (see services.rule_fingerprint);
-    the rule's stored patrols starting in [`generated_from`, `generated_until`) match the plan of
-    that fingerprint (local dates of the occurrences, both inclusive). See services.rota_sync for
-    why this is safe.
+    `fingerprint` hashes everything the rule's plan depends on (see replanning.rule_fingerprint);
+    the rule's stored patrols whose occurrence dates (`Patrol.occurrence_date`, local) lie in
+    `generated_from`..`generated_until`, both inclusive, match the plan of that fingerprint. The
+    README's "The rota generator" says why re-planning only beyond that span is safe.
     """
 
     rule = models.OneToOneField(

@@ -42,9 +42,12 @@ planned: a stored patrol that is absent from the plan is read as *no longer plan
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
+
+from calendar_rules.occurrences import Occurrence, RuleSpec
 
 __all__ = [
     "CANCELLED",
@@ -55,11 +58,13 @@ __all__ = [
     "Diff",
     "Occurrence",
     "PlannedPatrol",
-    "RulePlanInput",
+    "RuleToPlan",
     "StoredPatrol",
     "diff",
     "local_midnight",
+    "occurrence_date",
     "occurrence_key",
+    "patrols_of",
     "plan",
     "validate_rule",
 ]
@@ -74,26 +79,21 @@ _MISSING = object()  # diff(): a key that no stored patrol has
 
 
 @dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One occurrence of a rule, independent of sites: a local date and its UTC window."""
+class RuleToPlan:
+    """An active rule as the generator plans it: what to staff, where, and when.
 
-    local_date: date
-    index: int  # which occurrence of that local date: 0, 1, ...
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime  # aware, UTC
-    label: str  # "Shabbat morning", "Kol Nidre"
-
-
-@dataclass(frozen=True, slots=True)
-class RulePlanInput:
-    """An active rule as the planner needs it: what to staff, where, and when."""
+    Loaded (patrols.selectors.rules_to_plan) with its `spec` and no occurrences; the run then
+    expands the spec over the dates it reconciles (patrols.replanning) into `occurrences` (each a
+    calendar_rules `Occurrence`: a local date and its UTC window), which `plan` turns into
+    patrols. `site_ids` are the active sites it patrols, in id order."""
 
     rule_id: int
     kind: str  # "police" | "joint"
     officers_required: int
     volunteers_required: int
     site_ids: tuple[int, ...]
-    occurrences: tuple[Occurrence, ...]
+    occurrences: tuple[Occurrence, ...] = ()
+    spec: RuleSpec | None = None  # None only where no expansion is needed (the planner's tests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ class StoredPatrol:
     """A stored patrol of a rule, as much of it as the diff needs."""
 
     id: int
-    rule_id: int
+    rule_id: int | None  # None: a manual patrol (the loader passes none; the diff keeps one)
     occurrence_key: str
     site_id: int
     kind: str
@@ -128,7 +128,8 @@ class StoredPatrol:
     status: str  # "scheduled" | "cancelled" | "completed" | "missed"
     pinned: bool  # edited by hand: the generator never touches it again
     cancelled_by_generator: bool  # cancelled because no longer planned: may be restored
-    staffed: bool = False  # people are on it (assignments, filled slots, visits): held like pinned
+    # people are on it (assignments, filled slots, visits): held like pinned
+    staffed: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,12 @@ def occurrence_key(site_id: int, local_date: date, index: int) -> str:
     return f"s{site_id}:{local_date.isoformat()}:{index}"
 
 
-def plan(rules: Iterable[RulePlanInput]) -> Iterator[PlannedPatrol]:
+def occurrence_date(key: str) -> date:
+    """The local date inside an `occurrence_key` ("s<site>:<YYYY-MM-DD>:<index>")."""
+    return date.fromisoformat(key.split(":", 2)[1])
+
+
+def plan(rules: Iterable[RuleToPlan]) -> Iterator[PlannedPatrol]:
     """Yield one `PlannedPatrol` per site and occurrence of each rule.
 
     A generator, so a large area (thousands of sites, hundreds of thousands of patrols)
@@ -173,55 +179,62 @@ def plan(rules: Iterable[RulePlanInput]) -> Iterator[PlannedPatrol]:
     occurrence that is naive, ends before it starts, or repeats a (date, index).
     """
     for rule in rules:
-        rule_id = rule.rule_id
-        kind = rule.kind
-        officers_required = rule.officers_required
-        volunteers_required = rule.volunteers_required
-        # (key suffix, starts_at, ends_at, label) per occurrence; the key's site prefix
-        # is added per site: occurrence_key() == f"s{site_id}:" + suffix.
-        prepared = validate_rule(rule)
-        for site_id in dict.fromkeys(rule.site_ids):  # each site once, in order
-            prefix = f"s{site_id}:"
-            for suffix, starts_at, ends_at, label in prepared:
-                yield PlannedPatrol(
-                    rule_id,
-                    site_id,
-                    prefix + suffix,
-                    kind,
-                    starts_at,
-                    ends_at,
-                    officers_required,
-                    volunteers_required,
-                    label,
-                )
+        validate_rule(rule)
+        yield from _patrols_of_rule(rule)
 
 
-def validate_rule(rule: RulePlanInput) -> list[tuple[str, datetime, datetime, str]]:
-    """Check one rule as `plan` would, and return its prepared occurrences (key suffix, start,
-    end, label). Raises ValueError naming the rule, so a caller can skip one bad rule and plan
-    the others."""
+def patrols_of(rules: Iterable[RuleToPlan]) -> Iterator[PlannedPatrol]:
+    """`plan` for rules each already through `validate_rule` (the generator checks every rule
+    as it expands it, to skip a bad one): the same patrols, without checking again."""
+    for rule in rules:
+        yield from _patrols_of_rule(rule)
+
+
+def _patrols_of_rule(rule: RuleToPlan) -> Iterator[PlannedPatrol]:
+    rule_id = rule.rule_id
+    kind = rule.kind
+    officers_required = rule.officers_required
+    volunteers_required = rule.volunteers_required
+    # The key's date and index, per occurrence; its site prefix is added per site:
+    # occurrence_key() == f"s{site_id}:" + suffix.
+    prepared = [
+        (f"{occurrence.local_date.isoformat()}:{occurrence.index}", occurrence) for occurrence in rule.occurrences
+    ]
+    for site_id in dict.fromkeys(rule.site_ids):  # each site once, in order
+        prefix = f"s{site_id}:"
+        for suffix, occurrence in prepared:
+            yield PlannedPatrol(
+                rule_id,
+                site_id,
+                prefix + suffix,
+                kind,
+                occurrence.starts_at,
+                occurrence.ends_at,
+                officers_required,
+                volunteers_required,
+                occurrence.label,
+            )
+
+
+def validate_rule(rule: RuleToPlan) -> None:
+    """Check one rule as `plan` does. Raises ValueError naming the rule, so a caller can skip one
+    bad rule and plan the others."""
     if rule.kind not in PATROL_KINDS:
         raise ValueError(f"rule {rule.rule_id}: unknown patrol kind {rule.kind!r}")
     if rule.officers_required < 0 or rule.volunteers_required < 0:
         raise ValueError(f"rule {rule.rule_id}: staffing cannot be negative")
-    return _prepared_occurrences(rule.rule_id, rule.occurrences)
-
-
-def _prepared_occurrences(rule_id: int, occurrences: Iterable[Occurrence]) -> list[tuple[str, datetime, datetime, str]]:
-    prepared = []
     seen: set[tuple[date, int]] = set()
-    for occurrence in occurrences:
+    for occurrence in rule.occurrences:
         day_and_index = (occurrence.local_date, occurrence.index)
         if day_and_index in seen:
-            raise ValueError(f"rule {rule_id}: occurrence {occurrence.index} of {occurrence.local_date} given twice")
+            raise ValueError(
+                f"rule {rule.rule_id}: occurrence {occurrence.index} of {occurrence.local_date} given twice"
+            )
         seen.add(day_and_index)
         if occurrence.starts_at.utcoffset() is None or occurrence.ends_at.utcoffset() is None:
-            raise ValueError(f"rule {rule_id}: occurrence on {occurrence.local_date} has a naive time")
+            raise ValueError(f"rule {rule.rule_id}: occurrence on {occurrence.local_date} has a naive time")
         if occurrence.ends_at <= occurrence.starts_at:
-            raise ValueError(f"rule {rule_id}: occurrence on {occurrence.local_date} ends before it starts")
-        suffix = f"{occurrence.local_date.isoformat()}:{occurrence.index}"
-        prepared.append((suffix, occurrence.starts_at, occurrence.ends_at, occurrence.label))
-    return prepared
+            raise ValueError(f"rule {rule.rule_id}: occurrence on {occurrence.local_date} ends before it starts")
 
 
 def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, now: datetime) -> Diff:
@@ -247,13 +260,15 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
     # Stored patrols by key. A key's value becomes None once the plan has used it, which
     # also catches a key planned twice.
     by_key: dict[tuple[int, str], StoredPatrol | None] = {}
+    patrol: StoredPatrol | None
     for patrol in stored:
         if patrol.rule_id is None or not patrol.occurrence_key:
             pinned += 1  # manual: never the generator's to change
             continue
         key = (patrol.rule_id, patrol.occurrence_key)
-        if key in by_key:
-            raise ValueError(f"patrols {by_key[key].id} and {patrol.id} are both stored for {key}")
+        earlier = by_key.get(key)
+        if earlier is not None:
+            raise ValueError(f"patrols {earlier.id} and {patrol.id} are both stored for {key}")
         by_key[key] = patrol
 
     def settle_unplanned(patrol: StoredPatrol) -> None:
@@ -262,14 +277,15 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
             pinned += 1
         elif patrol.staffed:
             held += 1
-            if patrol.status == SCHEDULED and patrol.starts_at > now:
+            if patrol.status == SCHEDULED and patrol.starts_at > now and patrol.rule_id is not None:
                 out_of_step.add(patrol.rule_id)  # would have been cancelled
         elif patrol.status == SCHEDULED and patrol.starts_at > now:
             cancel.append(patrol.id)
         else:  # past, or already cancelled, completed or missed
             kept += 1
 
-    missing = _MISSING  # a local name: this loop runs once per planned patrol
+    # A local name: this loop runs once per planned patrol. Typed as a patrol, compared by identity.
+    missing = cast(StoredPatrol, _MISSING)
     for planned_patrol in planned:
         key = (planned_patrol.rule_id, planned_patrol.occurrence_key)
         patrol = by_key.get(key, missing)
@@ -287,7 +303,7 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         elif patrol.staffed:
             held += 1
             if patrol.status != SCHEDULED or not _as_planned(patrol, planned_patrol):
-                out_of_step.add(patrol.rule_id)
+                out_of_step.add(planned_patrol.rule_id)
         elif patrol.starts_at <= now:
             kept += 1
         elif patrol.status == SCHEDULED:
@@ -300,9 +316,9 @@ def diff(planned: Iterable[PlannedPatrol], stored: Iterable[StoredPatrol], *, no
         else:  # completed, missed, or cancelled by hand without the pin
             kept += 1
 
-    for patrol in by_key.values():
-        if patrol is not None:
-            settle_unplanned(patrol)
+    for leftover in by_key.values():
+        if leftover is not None:
+            settle_unplanned(leftover)
 
     return Diff(
         create=create,

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -15,7 +14,6 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
-from calendar_rules.occurrences import RuleSpec
 from people.models import Volunteer
 from sites.access import Access
 from sites.models import Area, Role
@@ -30,43 +28,36 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import StoredPatrol, local_midnight
+from .planning import RuleToPlan, StoredPatrol, local_midnight
+from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
 
 # ---- the generator's loaders ----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RuleToPlan:
-    """One active rule as the generator needs it: its spec, where, and the staffing of each patrol."""
-
-    rule_id: int
-    spec: RuleSpec
-    site_ids: tuple[int, ...]
-    kind: str
-    officers_required: int
-    volunteers_required: int
-
-
 def rules_to_plan(area: Area) -> list[RuleToPlan]:
-    """The active rules of `area` with the active sites each patrols (two queries)."""
+    """The active rules of `area` as the generator plans them, with the active sites each
+    patrols (two queries)."""
     return [
         RuleToPlan(
-            rule_id=needs["rule_id"],
-            spec=spec,
-            site_ids=tuple(sorted(site_ids)),
-            kind=needs["kind"],
-            officers_required=needs["officers_required"],
-            volunteers_required=needs["volunteers_required"],
+            rule_id=rule.pk,
+            kind=rule.kind,
+            officers_required=rule.officers_required,
+            volunteers_required=rule.volunteers_required,
+            site_ids=site_ids,
+            spec=rule.as_spec(),
         )
-        for spec, site_ids, needs in rule_selectors.rule_specs_for_area(area)
+        for rule, site_ids in rule_selectors.active_rules_with_sites(area)
     ]
 
 
-def generation_states(area: Area) -> dict[int, RuleGenerationState]:
+def generation_states(area: Area) -> dict[int, RuleState]:
     """What the generator last reconciled for each rule of `area`, by rule id (one query)."""
-    return {state.rule_id: state for state in RuleGenerationState.objects.filter(rule__area=area)}
+    rows = RuleGenerationState.objects.filter(rule__area=area).values_list(
+        "rule_id", "fingerprint", "generated_from", "generated_until"
+    )
+    return {row[0]: RuleState(*row) for row in rows}
 
 
 _STORED_FIELDS = (
@@ -169,7 +160,7 @@ def patrols_visible_to(access: Access) -> QuerySet[Patrol]:
     if coordinated:
         visible |= Q(area_id__in=coordinated, kind=PatrolKind.JOINT)
     rostered = access.area_ids(Role.OFFICER)
-    if rostered:
+    if rostered and access.user_id is not None:  # a role is held by a user
         own = Assignment.objects.filter(patrol=OuterRef("pk"), officer__user_id=access.user_id)
         visible |= Q(Exists(own), area_id__in=rostered)
     if not (inspected or coordinated or rostered):
@@ -219,7 +210,7 @@ def rota_grid(*, area: Area, start: date, days: int) -> list[dict]:
     """The read-only rota of `area` for the local dates start..start+days-1: per day, its
     observances (and the Shabbat or festival whose evening it is), and its patrols by site name
     (each with `local_starts`/`local_ends` in the area's time zone). One query."""
-    tz = ZoneInfo(area.timezone)
+    tz = area.zone
     end = start + timedelta(days=days - 1)
     patrols = rota_patrols(area=area, start=local_midnight(start, tz), end=local_midnight(end + timedelta(days=1), tz))
     by_day: dict[date, dict[str, list]] = defaultdict(lambda: defaultdict(list))
@@ -292,14 +283,14 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     todays: dict[int, date] = {}
     windows: dict[int, tuple[datetime, datetime]] = {}
     for area in areas:
-        tz = ZoneInfo(area.timezone)
+        tz = area.zone
         today = now.astimezone(tz).date()
         todays[area.pk] = today
         windows[area.pk] = (local_midnight(today, tz), local_midnight(today + timedelta(days=days), tz))
     items: dict[int, list] = defaultdict(list)
     for assignment in officer_day(officer=officer, windows=windows):
         patrol = assignment.patrol
-        tz = ZoneInfo(patrol.area.timezone)
+        tz = patrol.area.zone
         local_start = patrol.starts_at.astimezone(tz)
         offset = (local_start.date() - todays[patrol.area_id]).days
         ends = patrol.ends_at.astimezone(tz)
@@ -357,7 +348,7 @@ def run_progress(run: GenerationRun, *, now: datetime) -> RunProgress:
         if live and (news_at is None or live["at"] >= news_at):
             progress, message, news_at = live["progress"], live["message"], live["at"]
     stale = run.is_stale(now)
-    news_local = news_at.astimezone(ZoneInfo(run.area.timezone)).strftime("%H:%M") if news_at else ""
+    news_local = news_at.astimezone(run.area.zone).strftime("%H:%M") if news_at else ""
     return RunProgress(run, progress, message, news_at, stale, news_local)
 
 
@@ -404,7 +395,7 @@ def patrol_slots(patrol: Patrol) -> list[VolunteerSlot]:
 def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:
     """The volunteers a coordinator can ask for a place on `patrol`: active, of its area, with a
     CST card valid on the patrol's local date (slot_fill refuses the others). One query."""
-    patrol_day = patrol.starts_at.astimezone(ZoneInfo(patrol.area.timezone)).date()
+    patrol_day = patrol.starts_at.astimezone(patrol.area.zone).date()
     return Volunteer.objects.filter(area_id=patrol.area_id, active=True, card_expires__gte=patrol_day).order_by(
         "call_sign"
     )
@@ -425,7 +416,7 @@ def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:
     if coordinated:
         visible |= Q(patrol__area_id__in=coordinated, patrol__kind=PatrolKind.JOINT)
     rostered = access.area_ids(Role.OFFICER)
-    if rostered:
+    if rostered and access.user_id is not None:  # a role is held by a user
         own = Assignment.objects.filter(patrol=OuterRef("patrol_id"), officer__user_id=access.user_id)
         visible |= Q(
             Exists(own),

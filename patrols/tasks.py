@@ -10,12 +10,8 @@ backoff; a run's error is recorded on its GenerationRun by the service before th
 
 from __future__ import annotations
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
-from django.utils import timezone
 
 from sites.models import Area
 
@@ -44,12 +40,7 @@ def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str =
         run = GenerationRun.objects.filter(pk=run_id, area=area).first()
         if run is None or run.status == RunStatus.SUCCEEDED:
             return run_id  # already done (a redelivered message), or gone
-    end = None
-    if days is not None:
-        # `days` from today; the run itself also looks back at yesterday's after-midnight patrols.
-        today = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
-        end = today + timedelta(days=max(1, int(days)) - 1)
-    run = rota_sync(area=area, end=end, trigger=trigger, run=run)
+    run = rota_sync(area=area, days=days, trigger=trigger, run=run)
     return run.pk
 
 

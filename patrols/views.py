@@ -4,7 +4,6 @@ and the inspector's read-only rota and generation runs (with "Generate now")."""
 from __future__ import annotations
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -77,7 +76,7 @@ class JointPatrolsView(PatrolViewAuditMixin, RoleRequiredMixin, ListView):
         # Name the Shabbat or festival each patrol is for (by its local date in its own area).
         patrols = list(context["object_list"])
         if patrols:
-            local_dates = [p.starts_at.astimezone(ZoneInfo(p.area.timezone)).date() for p in patrols]
+            local_dates = [p.starts_at.astimezone(p.area.zone).date() for p in patrols]
             labels = day_labels(min(local_dates), (max(local_dates) - min(local_dates)).days + 1)
             for patrol, day in zip(patrols, local_dates, strict=True):
                 patrol.day_labels = labels[day]
@@ -99,8 +98,9 @@ def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = N
     # and a declined slot its own volunteer again.
     taken = {slot.volunteer_id for slot in slots if slot.volunteer_id}
     for slot in slots:
-        slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]
-        slot.errors = (errors or {}).get(slot.pk, [])
+        # What the template shows beside each slot.
+        slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]  # type: ignore[attr-defined]
+        slot.errors = (errors or {}).get(slot.pk, [])  # type: ignore[attr-defined]
     changeable = patrol.starts_at > now
     fillable = changeable and patrol.status == PatrolStatus.SCHEDULED
     counts = {status: sum(1 for slot in slots if slot.status == status) for status in SlotStatus.values}
@@ -205,7 +205,7 @@ class RotaView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         area = context.get("area")
         if area is None or "end" not in context:
             return set()
-        return {area.pk} if context["end"] >= now.astimezone(ZoneInfo(area.timezone)).date() else set()
+        return {area.pk} if context["end"] >= area.today(now) else set()
 
     def get_context_data(self, **kwargs):
         areas = list(areas_with_role(self.access, Role.INSPECTOR).order_by("name"))
@@ -216,7 +216,7 @@ class RotaView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         context = super().get_context_data(areas=areas, area=area, **kwargs)
         if area is None:
             return context
-        today = timezone.now().astimezone(ZoneInfo(area.timezone)).date()
+        today = timezone.now().astimezone(area.zone).date()
         try:
             start = parse_date_param(self.request.GET.get("start"), name="start", default=today)
         except ValueError as error:

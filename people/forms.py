@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from sites.forms import fix_area_once_set
@@ -14,7 +16,7 @@ class VolunteerForm(forms.ModelForm):
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
         fix_area_once_set(self)

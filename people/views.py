@@ -25,7 +25,7 @@ class VolunteerListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_template_names(self):
-        if self.request.htmx:
+        if self.htmx:
             return ["people/partials/volunteer_rows.html"]
         return [self.template_name]
 

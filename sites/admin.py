@@ -11,7 +11,7 @@ class AreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class AreaFixedOnceSetAdmin:
+class AreaFixedOnceSetAdmin(admin.ModelAdmin):
     """The area is chosen when the object is made and read-only after (models refuse a move)."""
 
     def get_readonly_fields(self, request, obj=None):

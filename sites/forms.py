@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from .models import Site
@@ -32,7 +34,7 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         # An inspector may only place a site in an area they inspect.
-        self.fields["area"].queryset = areas
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
         fix_area_once_set(self)

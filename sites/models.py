@@ -5,13 +5,17 @@ without importing upwards (see sites/access.py).
 """
 
 import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone as django_timezone
 from simple_history.models import HistoricalRecords
+from timezone_field import TimeZoneField
 
 from .validators import LONG_TEXT_MAX_LENGTH, multi_line_text, single_line_text
 
@@ -32,7 +36,8 @@ def normalise_postcode(value: str) -> str:
 
 
 def validate_timezone(value: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """Kept for migration 0001 (Area.timezone was a CharField checked by this)."""
+    from zoneinfo import ZoneInfoNotFoundError
 
     try:
         ZoneInfo(value)
@@ -49,7 +54,9 @@ class Area(models.Model):
 
     name = models.CharField(max_length=100, unique=True, validators=[single_line_text])
     slug = models.SlugField(max_length=50, unique=True)
-    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    # A ZoneInfo on the instance (stored as its IANA name): the zone of every local date and time
+    # of the area — its rota's days, its patrols' times, its sunsets.
+    timezone = TimeZoneField(max_length=64, default="Europe/London")
     # The point whose sunset and nightfall time the area's sunset-anchored patrols.
     latitude = models.DecimalField(max_digits=8, decimal_places=5, validators=latitude_validators)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, validators=longitude_validators)
@@ -59,6 +66,23 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        # The field deserialises on assignment too; a ZoneInfo whatever was assigned.
+        value = self.timezone
+        return value if isinstance(value, ZoneInfo) else ZoneInfo(str(value))
+
+    def today(self, now: datetime | None = None) -> date:
+        """The date it is in the area at `now` (default: the clock)."""
+        return (now or django_timezone.now()).astimezone(self.zone).date()
+
+    def days_from_today(self, days: int | None = None, *, now: datetime | None = None) -> tuple[date, date]:
+        """The area's local dates from today for `days` days (default settings.ROTA_HORIZON_DAYS;
+        at least one): (today, the last of them)."""
+        today = self.today(now)
+        count = settings.ROTA_HORIZON_DAYS if days is None else max(1, days)
+        return today, today + timedelta(days=count - 1)
 
 
 class SiteKind(models.TextChoices):
@@ -81,10 +105,11 @@ def refuse_area_change(instance: models.Model) -> None:
     (a run of one area cancelling patrols while holding only its own lock, held patrols left
     under a rule of another area). Moving means making a new one in the other area. Called by
     each such model's clean(), so every service that validates refuses it, naming `area`."""
-    if instance.pk is None or instance.area_id is None:
+    area_id = getattr(instance, "area_id", None)
+    if instance.pk is None or area_id is None:
         return
     stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("area_id", flat=True).first()
-    if stored is not None and stored != instance.area_id:
+    if stored is not None and stored != area_id:
         noun = instance._meta.verbose_name
         raise ValidationError(
             {"area": f"A {noun} cannot move to another area; make a new {noun} in that area instead."},

@@ -33,8 +33,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, Q, QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
 
 MAX_CURSOR_LENGTH = 512
 
@@ -51,7 +53,7 @@ class KeysetPagination(BasePagination):
 
     # ---- paging ----------------------------------------------------------------------------
 
-    def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list[Model]:
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: APIView | None = None) -> list[Any]:
         self.request = request
         self.base_url = request.build_absolute_uri()
         self.page_size = self._page_size(request)
@@ -156,6 +158,8 @@ class KeysetPagination(BasePagination):
             except FieldDoesNotExist:
                 raise ValueError(path) from None
             model = field.related_model or model
+        if field is None:
+            raise ValueError(path)
         if field.is_relation:
             field = field.target_field
         cleaned = field.to_python(value)

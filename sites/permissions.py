@@ -4,8 +4,11 @@ A view declares which roles may read it and which may write through it; the scop
 queryset (and so 404 outside scope) is the view's get_queryset via Access.scope.
 """
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django_htmx.middleware import HtmxDetails
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from .access import access_for
@@ -25,7 +28,12 @@ class RoleRequiredMixin(LoginRequiredMixin):
         self.load_scoped_objects(**kwargs)
         return super().dispatch(request, *args, **kwargs)
 
-    def load_scoped_objects(self, **kwargs) -> None:
+    @property
+    def htmx(self) -> HtmxDetails:
+        """The request as django-htmx's middleware describes it (falsy unless htmx sent it)."""
+        return self.request.htmx  # type: ignore[attr-defined]  # set by HtmxMiddleware
+
+    def load_scoped_objects(self, *args: Any, **kwargs: Any) -> None:
         """Hook: fetch the objects named in the URL from scoped querysets (404 outside scope)."""
 
 

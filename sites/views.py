@@ -22,7 +22,7 @@ class SiteListView(RoleRequiredMixin, ListView):
         return self.filterset.qs
 
     def get_template_names(self):
-        if self.request.htmx:
+        if self.htmx:
             return ["sites/partials/site_rows.html"]
         return [self.template_name]
 

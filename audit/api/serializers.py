@@ -1,11 +1,15 @@
+from typing import Any
+
 from rest_framework import serializers
+
+from sites.models import Area
 
 from ..models import PatrolViewRecord
 
 
 class PatrolViewRecordSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    user: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = PatrolViewRecord

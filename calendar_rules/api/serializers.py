@@ -1,3 +1,5 @@
+from typing import cast
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -99,9 +101,9 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         # Writable only into the areas the caller inspects, with their sites.
         if areas is not None:
-            self.fields["area"].queryset = areas
+            cast(serializers.RelatedField, self.fields["area"]).queryset = areas
         if sites is not None:
-            self.fields["sites"].child_relation.queryset = sites
+            cast(serializers.ManyRelatedField, self.fields["sites"]).child_relation.queryset = sites
 
     def validate_end_anchor(self, value):
         return value or ""
@@ -148,7 +150,7 @@ class PreviewOccurrenceSerializer(serializers.Serializer):
     local_end = serializers.DateTimeField()
     site = PreviewSiteSerializer(allow_null=True)
     trigger = serializers.CharField(help_text="The calendar event or recurrence behind it.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the output key; shadows Field.label
 
 
 class PreviewResponseSerializer(serializers.Serializer):

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -60,18 +57,6 @@ class Conflict(exceptions.APIException):
     default_code = "stale_version"
 
 
-def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A model's ValidationError as DRF's, keyed by field ("__all__" becomes non_field_errors)."""
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(
-            {
-                ("non_field_errors" if field == "__all__" else field): messages
-                for field, messages in error.message_dict.items()
-            }
-        )
-    return exceptions.ValidationError({"non_field_errors": error.messages})
-
-
 @extend_schema_view(
     list=extend_schema(summary="Rules of the areas you inspect"),
     retrieve=extend_schema(summary="One rule"),
@@ -122,10 +107,7 @@ class RuleViewSet(
     def perform_create(self, serializer):
         fields = dict(serializer.validated_data)
         fields.pop("version", None)
-        try:
-            serializer.instance = services.rule_create(by=self.request.user, **fields)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        serializer.instance = services.rule_create(by=self.request.user, **fields)
 
     def perform_update(self, serializer):
         fields = dict(serializer.validated_data)
@@ -140,8 +122,6 @@ class RuleViewSet(
             )
         except services.StaleVersion:
             raise Conflict({"version": [services.STALE_VERSION_MESSAGE]}) from None
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
 
     @extend_schema(
         summary="Preview an unsaved rule",
@@ -159,7 +139,7 @@ class RuleViewSet(
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         area = fields["area"]
-        today = timezone.localdate(timezone=ZoneInfo(area.timezone))
+        today = area.today()
         start = fields.pop("start", None) or today
         end = fields.pop("end", None) or start + timedelta(days=PREVIEW_DEFAULT_DAYS)
         limit = fields.pop("limit", 200)
@@ -170,13 +150,10 @@ class RuleViewSet(
         chosen = fields.pop("sites", [])
         fields.setdefault("label", "(preview)")
         rule = PatrolRule(**fields)
-        try:
-            # Nothing is saved, so the label need not be unique: skip unique and DB constraints
-            # (clean() checks everything those constraints hold).
-            rule.full_clean(validate_unique=False, validate_constraints=False)
-            rule.clean_sites(chosen)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        # Nothing is saved, so the label need not be unique: skip unique and DB constraints
+        # (clean() checks everything those constraints hold).
+        rule.full_clean(validate_unique=False, validate_constraints=False)
+        rule.clean_sites(chosen)
         site_pairs = sites_for_preview(
             area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
         )
@@ -196,7 +173,7 @@ class RuleViewSet(
             {
                 "start": start.isoformat(),
                 "end": end.isoformat(),
-                "timezone": area.timezone,
+                "timezone": area.zone.key,
                 "truncated": truncated,
                 "occurrences": occurrences,
             }

@@ -3,7 +3,7 @@ from datetime import date
 from calendar_rules.demo import school_closures, seed_rules
 from calendar_rules.models import PatrolRule
 from calendar_rules.occurrences import expand_rule
-from calendar_rules.selectors import area_location, rule_specs_for_area
+from calendar_rules.selectors import active_rules_with_sites, area_location
 from sites.demo import seed_areas_and_sites
 
 TODAY = date(2026, 8, 20)
@@ -33,7 +33,7 @@ def test_seeding_restores_a_demo_rule_someone_changed(db):
 def test_the_demo_rules_cover_what_the_area_needs(db):
     area, _ = seed_areas_and_sites()
     rules = {rule.label: rule for rule in seed_rules(area, today=TODAY)}
-    specs = {spec.label: (spec, sites) for spec, sites, _ in rule_specs_for_area(area)}
+    specs = {rule.label: (rule.as_spec(), sites) for rule, sites in active_rules_with_sites(area)}
     location = area_location(area)
 
     def dates(label, start, end):
@@ -64,7 +64,7 @@ def test_the_demo_rules_cover_what_the_area_needs(db):
 def test_schools_are_not_patrolled_on_yom_tov_or_in_the_holidays(db):
     area, _ = seed_areas_and_sites()
     seed_rules(area, today=TODAY)
-    spec = next(spec for spec, _, _ in rule_specs_for_area(area) if spec.label == "School drop-off")
+    spec = next(rule.as_spec() for rule, _ in active_rules_with_sites(area) if rule.label == "School drop-off")
     days = set(o.local_date for o in expand_rule(spec, area_location(area), date(2026, 9, 1), date(2027, 8, 31)))
     assert date(2026, 9, 14) in days  # an ordinary Monday in term
     assert date(2026, 9, 21) not in days  # Yom Kippur

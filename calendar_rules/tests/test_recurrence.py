@@ -383,8 +383,8 @@ def test_a_long_daily_window_is_every_day_once():
 # ---- time zones and DST ----------------------------------------------------------------------
 
 
-def utc(*args):
-    return datetime(*args, tzinfo=UTC)
+def utc(*args: int) -> datetime:
+    return datetime(*args).replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

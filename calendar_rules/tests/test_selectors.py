@@ -1,7 +1,7 @@
 from datetime import date
 
 from calendar_rules import services
-from calendar_rules.selectors import area_location, calendar_days, rule_specs_for_area
+from calendar_rules.selectors import active_rules_with_sites, area_location, calendar_days
 from calendar_rules.tests.factories import make_rule
 from conftest import make_site
 
@@ -19,20 +19,14 @@ def test_the_generator_input_resolves_each_rules_sites_in_two_queries(world, dja
     make_rule(world.area_b, label="Other area")
 
     with django_assert_num_queries(2):
-        loaded = rule_specs_for_area(area)
+        loaded = active_rules_with_sites(area)
 
-    by_label = {spec.label: (spec, site_ids, needs) for spec, site_ids, needs in loaded}
+    by_label = {rule.label: (rule, site_ids) for rule, site_ids in loaded}
     assert sorted(by_label) == ["Chosen", "Schools"]
     assert by_label["Schools"][1] == (school.pk,)  # only area A's school
     assert by_label["Chosen"][1] == (synagogue.pk,)  # the deactivated site is skipped
-    assert by_label["Chosen"][0].rule_id == chosen.pk
-    assert by_label["Schools"][2] == {
-        "rule_id": by_kind.pk,
-        "kind": "police",
-        "officers_required": 1,
-        "volunteers_required": 0,
-        "version": 1,
-    }
+    assert by_label["Chosen"][0].pk == chosen.pk
+    assert by_label["Schools"][0].pk == by_kind.pk
 
 
 def test_an_area_location_is_its_reference_point_and_time_zone(world):

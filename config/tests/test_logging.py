@@ -11,7 +11,7 @@ from django.urls import reverse
 def _stream_handlers(logger_name: str):
     """The plain stream handlers a record of `logger_name` reaches (the configured ones; pytest's
     own capture handlers are subclasses and left alone)."""
-    logger = logging.getLogger(logger_name)
+    logger: logging.Logger | None = logging.getLogger(logger_name)
     while logger is not None:
         yield from (handler for handler in logger.handlers if type(handler) is logging.StreamHandler)
         if not logger.propagate:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from sites.access import access_for
@@ -5,9 +9,14 @@ from sites.models import Role
 
 from ..models import GenerationRun, Patrol, VolunteerSlot
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from sites.models import Area
+
 
 class PatrolSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     site_name = serializers.CharField(source="site.name", read_only=True)
     officers_assigned = serializers.IntegerField(read_only=True)
     slots_confirmed = serializers.IntegerField(read_only=True)
@@ -51,8 +60,8 @@ class PatrolSerializer(serializers.ModelSerializer):
 
 
 class GenerationRunSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    requested_by = serializers.SlugRelatedField(
+    area: serializers.SlugRelatedField[Area] = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    requested_by: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Null for a nightly run."
     )
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
@@ -118,7 +127,7 @@ class SlotVolunteerSerializer(serializers.Serializer):
 
 class VolunteerSlotSerializer(serializers.ModelSerializer):
     volunteer = SlotVolunteerSerializer(read_only=True, allow_null=True)
-    confirmed_by = serializers.SlugRelatedField(
+    confirmed_by: serializers.SlugRelatedField[AbstractBaseUser] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Null until a coordinator confirms."
     )
 

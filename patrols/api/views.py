@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -99,18 +98,6 @@ class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(GenerationRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's ValidationError as DRF's (400), keyed by field ("__all__" → non_field_errors)."""
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError(
-            {
-                ("non_field_errors" if name == "__all__" else name): messages
-                for name, messages in error.message_dict.items()
-            }
-        )
-    return exceptions.ValidationError({"non_field_errors": error.messages})
-
-
 class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
     """CST places on joint patrols, scoped as DESIGN.md §6: a coordinator every slot of the joint
     patrols of their areas (with the volunteer's phone and email), an inspector every slot of
@@ -144,10 +131,7 @@ class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _act(self, service, slot=None, **kwargs):
         slot = slot or self.get_object()
-        try:
-            service(slot=slot, by=self.request.user, **kwargs)
-        except DjangoValidationError as error:
-            raise _drf_error(error) from None
+        service(slot=slot, by=self.request.user, **kwargs)
         slot = self.get_queryset().filter(pk=slot.pk).first() or slot  # released from a patrol no longer joint: gone
         return Response(self.get_serializer(slot).data)
 

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from calendar_rules.services import rule_update
-from patrols import services
+from patrols import selectors
 from patrols.models import Assignment, GenerationRun, Patrol, RunStatus, RunTrigger
-from patrols.services import assignment_create, patrol_create_manual, patrol_update, rota_sync
+from patrols.services import assignment_create, patrol_create_manual, patrol_update, rota, rota_sync
+from patrols.services import editing as edit_helpers
 
 from .conftest import NOW, TODAY, make_sites, school_rule, shabbat_rule
 
@@ -26,7 +27,7 @@ def test_two_runs_started_at_once_do_not_duplicate(world):
     school_rule(world.area_a, sites)
     shabbat_rule(world.area_a, sites)
     barrier = threading.Barrier(2)
-    errors = []
+    errors: list[BaseException] = []
 
     def run():
         try:
@@ -105,7 +106,7 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
     target = rule_about_to_move
     moved = target.starts_at + timedelta(hours=5)
     loaded = threading.Event()
-    real_load = services.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_edit_queue_up(ranges):
         rows = real_load(ranges)
@@ -115,8 +116,9 @@ def test_a_hand_edit_made_while_a_run_is_working_waits_for_it_and_is_not_lost(
         )  # the edit is now waiting for the area lock this run holds
         return rows
 
-    monkeypatch.setattr(services, "stored_patrols", load_then_let_the_edit_queue_up)
-    errors, refusals = [], []
+    monkeypatch.setattr(rota, "stored_patrols", load_then_let_the_edit_queue_up)
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def edit():
         assert loaded.wait(30)
@@ -157,7 +159,7 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
     target = rule_about_to_move
     moved = target.starts_at + timedelta(hours=5)
     editing = threading.Event()
-    real_slots = services._sync_patrol_slots
+    real_slots = edit_helpers.sync_patrol_slots
 
     def slots_then_let_the_run_queue_up(patrol, *, by):
         editing.set()
@@ -166,8 +168,8 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
         )  # the run is now waiting for the area lock this edit holds
         return real_slots(patrol, by=by)
 
-    monkeypatch.setattr(services, "_sync_patrol_slots", slots_then_let_the_run_queue_up)
-    errors = []
+    monkeypatch.setattr(edit_helpers, "sync_patrol_slots", slots_then_let_the_run_queue_up)
+    errors: list[BaseException] = []
 
     def edit():
         patrol_update(
@@ -186,9 +188,9 @@ def test_a_run_started_while_a_hand_edit_is_working_waits_and_keeps_the_edit(
 
     assert not errors
     target.refresh_from_db()
-    run = GenerationRun.objects.latest("id")
+    latest = GenerationRun.objects.latest("id")
     assert (target.starts_at, target.pinned) == (moved, True)
-    assert (run.status, run.updated, run.pinned) == (RunStatus.SUCCEEDED, 9, 1)
+    assert (latest.status, latest.updated, latest.pinned) == (RunStatus.SUCCEEDED, 9, 1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -203,7 +205,7 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
     )
     assignment_create(patrol=busy, officer=officer, by=None)
     loaded = threading.Event()
-    real_load = services.stored_patrols
+    real_load = selectors.stored_patrols
 
     def load_then_let_the_assignment_queue_up(ranges):
         rows = real_load(ranges)
@@ -211,8 +213,9 @@ def test_an_assignment_made_while_a_run_is_working_sees_where_the_run_moved_the_
         assert _wait_for_a_waiter(), "nobody queued for the area lock"
         return rows
 
-    monkeypatch.setattr(services, "stored_patrols", load_then_let_the_assignment_queue_up)
-    errors, refusals = [], []
+    monkeypatch.setattr(rota, "stored_patrols", load_then_let_the_assignment_queue_up)
+    errors: list[BaseException] = []
+    refusals: list[ValidationError] = []
 
     def assign():
         assert loaded.wait(30)

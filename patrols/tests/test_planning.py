@@ -18,7 +18,7 @@ from patrols.planning import (
     Diff,
     Occurrence,
     PlannedPatrol,
-    RulePlanInput,
+    RuleToPlan,
     StoredPatrol,
     diff,
     occurrence_key,
@@ -35,8 +35,8 @@ def occurrence(day: date, hour: int = 9, *, index: int = 0, hours: int = 2, labe
     return Occurrence(day, index, starts_at, starts_at + hours * HOUR, label)
 
 
-def rule(rule_id=1, *, sites=(10,), occurrences=(), kind="police", officers=1, volunteers=0) -> RulePlanInput:
-    return RulePlanInput(rule_id, kind, officers, volunteers, tuple(sites), tuple(occurrences))
+def rule(rule_id=1, *, sites=(10,), occurrences=(), kind="police", officers=1, volunteers=0) -> RuleToPlan:
+    return RuleToPlan(rule_id, kind, officers, volunteers, tuple(sites), tuple(occurrences))
 
 
 def planned(*, rule_id=1, site_id=10, day=date(2026, 9, 2), index=0, starts_at=None, hours=2, **changes):
@@ -526,7 +526,7 @@ def _window(now: datetime) -> tuple[date, date]:
     return now.date(), now.date() + timedelta(days=HORIZON_DAYS)
 
 
-def _plan_inputs(bases, variants, first: date, last: date) -> list[RulePlanInput]:
+def _plan_inputs(bases, variants, first: date, last: date) -> list[RuleToPlan]:
     inputs = []
     for rule_id, base, variant in zip(RULE_IDS, bases, variants, strict=True):
         active, kind, officers, volunteers, sites, shift, label, keep = variant

@@ -28,6 +28,7 @@ from patrols.services import (
     patrol_restore,
     patrol_update,
     rota_sync,
+    rota_writes,
 )
 from sites.models import Area
 from sites.services import site_set_active
@@ -472,7 +473,7 @@ def test_a_failing_run_records_its_error_and_leaves_the_rota_as_it_was(area, sit
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_apply_cancels", explode)  # after the creates and updates were written
+    monkeypatch.setattr(rota_writes, "apply_cancels", explode)  # after the creates and updates were written
     with pytest.raises(RuntimeError):
         sync(area)
 
@@ -552,15 +553,15 @@ def test_one_patrol_per_rule_occurrence_in_the_database(area, sites):
 
 
 def test_the_patrol_copy_columns_are_every_column_of_the_table():
-    assert set(services.PATROL_COLUMNS) == {field.column for field in Patrol._meta.concrete_fields}
+    assert set(rota_writes.PATROL_COLUMNS) == {field.column for field in Patrol._meta.concrete_fields}
 
 
 def test_the_occurrence_date_is_read_back_from_the_planners_key():
     from datetime import date
 
-    from patrols.planning import occurrence_key
+    from patrols.planning import occurrence_date, occurrence_key
 
-    assert services.occurrence_date(occurrence_key(12, date(2026, 9, 21), 1)) == date(2026, 9, 21)
+    assert occurrence_date(occurrence_key(12, date(2026, 9, 21), 1)) == date(2026, 9, 21)
 
 
 # ---- the generator's edges: bad rules, yesterday's late patrols, gaps, guards ------------------
@@ -668,8 +669,8 @@ def test_the_bulk_writes_never_overwrite_or_cancel_a_patrol_pinned_since_it_was_
         "Generated",
     )
 
-    services._apply_changes([(patrol.pk, planned)], [], read, run=run, stamp=NOW)
-    services._apply_cancels([patrol.pk], run=run, stamp=NOW)
+    rota_writes.apply_changes([(patrol.pk, planned)], [], read, run=run, stamp=NOW)
+    rota_writes.apply_cancels([patrol.pk], run=run, stamp=NOW)
 
     patrol.refresh_from_db()
     assert (patrol.label, patrol.status, patrol.starts_at) == ("Gate check", PatrolStatus.SCHEDULED, was.starts_at)
@@ -678,8 +679,8 @@ def test_the_bulk_writes_never_overwrite_or_cancel_a_patrol_pinned_since_it_was_
 # ---- the clocks change: one patrol a night, at the instant the DST policy gives -----------------
 
 
-def _utc(*fields):
-    return datetime(*fields, tzinfo=UTC)
+def _utc(*fields: int) -> datetime:
+    return datetime(*fields).replace(tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

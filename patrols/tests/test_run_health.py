@@ -13,7 +13,8 @@ from django_celery_beat.models import PeriodicTask
 from config.celery import app
 from patrols import run_health
 from patrols.models import GenerationRun, Patrol, RunStatus, RunTrigger
-from patrols.services import _Heartbeat, generation_run_queue
+from patrols.services import generation_run_queue
+from patrols.services.runs import _Heartbeat
 from patrols.tasks import generate_rota_for_area, generate_rota_nightly, sweep_dead_runs
 
 from .conftest import NOW, school_rule

@@ -80,6 +80,7 @@ def test_fill_confirm_decline_fill_another_and_release(patrol, ari, dina, coordi
     first, second = _slots(patrol)
 
     slot_fill(slot=first, volunteer=ari, by=coordinator)
+    first.refresh_from_db()
     assert (first.status, first.volunteer_id) == (SlotStatus.REQUESTED, ari.pk)
 
     slot_confirm(slot=first, by=coordinator)
@@ -215,6 +216,9 @@ def test_a_volunteer_back_to_back_with_another_patrol_is_not_an_overlap(world, p
     slot_fill(slot=earlier.slots.get(), volunteer=ari, by=coordinator)
     slot_fill(slot=_slots(patrol)[0], volunteer=ari, by=coordinator)  # 07:00–09:00 then 09:00–11:00
 
+    assert _state(earlier)[0] == [(SlotStatus.REQUESTED, ari.pk, None)]
+    assert _state(patrol)[0][0] == (SlotStatus.REQUESTED, ari.pk, None)
+
 
 def test_a_declined_volunteer_elsewhere_is_free_again(world, patrol, ari, coordinator):
     other = _joint(make_site(world.area_a, name="Yavneh College"), places=1)
@@ -222,6 +226,8 @@ def test_a_declined_volunteer_elsewhere_is_free_again(world, patrol, ari, coordi
     slot_fill(slot=elsewhere, volunteer=ari, by=coordinator)
     slot_decline(slot=elsewhere, by=coordinator)
     slot_fill(slot=_slots(patrol)[0], volunteer=ari, by=coordinator)
+
+    assert _state(patrol)[0][0] == (SlotStatus.REQUESTED, ari.pk, None)
 
 
 @pytest.mark.parametrize(

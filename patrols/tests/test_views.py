@@ -194,12 +194,12 @@ def test_a_run_that_cannot_be_enqueued_is_marked_failed_with_the_reason(
 def test_a_run_that_fails_in_an_eager_worker_keeps_its_own_error(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from patrols import services
+    from patrols.services import rota
 
     def explode(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_sync_locked", explode)
+    monkeypatch.setattr(rota, "_sync_locked", explode)
     with django_capture_on_commit_callbacks(execute=True):
         world.client("inspector_a").post(reverse("patrols:run_start"), {"area": "area-a"}, HTTP_HX_REQUEST="true")
     run = GenerationRun.objects.get()
@@ -229,6 +229,7 @@ def test_the_progress_shows_the_real_stages_of_a_run(world, monkeypatch):
 
     from patrols import services
     from patrols.selectors import run_progress
+    from patrols.services import rota, rota_writes
 
     school_rule(world.area_a, make_sites(world.area_a, 3))
     run = services.generation_run_queue(area=world.area_a, trigger="manual")
@@ -240,26 +241,26 @@ def test_the_progress_shows_the_real_stages_of_a_run(world, monkeypatch):
         shown = run_progress(fresh, now=timezone.now())
         seen.append((shown.progress, shown.message, shown.polling))
 
-    def spy(name):
-        real = getattr(services, name)
+    def spy(module, name):
+        real = getattr(module, name)
 
         def wrapper(*args, **kwargs):
             watch()
             return real(*args, **kwargs)
 
-        monkeypatch.setattr(services, name, wrapper)
+        monkeypatch.setattr(module, name, wrapper)
 
     watch()
-    for name in ("_lock_area", "stored_patrols", "_apply_creates"):
-        spy(name)
+    for module, name in ((rota, "_lock_area"), (rota, "stored_patrols"), (rota_writes, "apply_creates")):
+        spy(module, name)
     partial_during = []
-    real_apply = services._apply_changes
+    real_apply = rota_writes.apply_changes
 
     def apply_and_look(*args, **kwargs):
         partial_during.append(client.get(reverse("patrols:run_progress", args=[run.pk])).content.decode())
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_apply_changes", apply_and_look)
+    monkeypatch.setattr(rota_writes, "apply_changes", apply_and_look)
     rota_sync(area=world.area_a, run=run, now=NOW, start=TODAY, end=TODAY + timedelta(days=6))
     watch()
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from rest_framework import serializers
 
 from sites.api.serializers import FixedAreaField
@@ -26,7 +28,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
     def __init__(self, *args, areas=None, **kwargs):
         super().__init__(*args, **kwargs)
         if areas is not None:
-            self.fields["area"].queryset = areas
+            cast(serializers.RelatedField, self.fields["area"]).queryset = areas
 
     def validate_call_sign(self, value: str) -> str:
         return value.strip().upper()

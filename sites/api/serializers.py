@@ -1,4 +1,7 @@
+from typing import cast
+
 from rest_framework import serializers
+from timezone_field.rest_framework import TimeZoneSerializerField
 
 from ..models import Area, Site, normalise_postcode
 
@@ -27,6 +30,9 @@ class FixedAreaField(serializers.SlugRelatedField):
 
 
 class AreaSerializer(serializers.ModelSerializer):
+    # The zone's IANA name, as before the field became a TimeZoneField.
+    timezone = TimeZoneSerializerField(use_pytz=False)
+
     class Meta:
         model = Area
         fields = ["id", "name", "slug", "timezone", "latitude", "longitude"]
@@ -55,7 +61,7 @@ class SiteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if areas is not None:
             # Writable only into the areas the caller inspects.
-            self.fields["area"].queryset = areas
+            cast(serializers.RelatedField, self.fields["area"]).queryset = areas
 
     def validate_postcode(self, value: str) -> str:
         return normalise_postcode(value)

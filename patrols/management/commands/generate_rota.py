@@ -1,10 +1,6 @@
 """Generate the rota now, in this process: `manage.py generate_rota [--area SLUG] [--days N]`."""
 
-from datetime import timedelta
-from zoneinfo import ZoneInfo
-
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from patrols.models import RunTrigger
 from patrols.services import rota_sync
@@ -28,12 +24,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No area with slug {area!r}.")
         failed = 0
         for each in areas:
-            end = None
-            if days is not None:
-                # `days` from today; the run itself also looks back at yesterday's late patrols.
-                end = timezone.now().astimezone(ZoneInfo(each.timezone)).date() + timedelta(days=days - 1)
             try:
-                run = rota_sync(area=each, end=end, trigger=RunTrigger.COMMAND)
+                run = rota_sync(area=each, days=days, trigger=RunTrigger.COMMAND)
             except Exception as error:  # recorded on the run; report and go on with the next area
                 failed += 1
                 self.stderr.write(self.style.ERROR(f"{each.slug}: failed: {error}"))

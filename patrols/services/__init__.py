@@ -1,0 +1,44 @@
+"""The only writers of patrols, assignments, slots and generation runs, by subject:
+
+- `rota` — the generator (`rota_sync`: load → plan → diff → apply), and `rota_writes`, its bulk
+  writes of one run's diff;
+- `runs` — a generator run's record: queued, started, its stages, how it ended, its heartbeat
+  and the marking of dead runs failed; the area lock;
+- `patrols` — hand edits of patrols (each pins the patrol it changes);
+- `assignments` — officers on patrols;
+- `slots` — CST places on joint patrols;
+- `editing` — what the hand edits share; `locks` — the area's rota lock.
+
+Callers import the services from here: ``from patrols import services`` or
+``from patrols.services import rota_sync``.
+"""
+
+from .assignments import assignment_create
+from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_update
+from .rota import rota_sync
+from .runs import (
+    generation_run_queue,
+    generation_run_start,
+    generation_runs_fail_dead,
+    generation_runs_fail_dead_seen_by,
+    generation_runs_start_nightly,
+)
+from .slots import slot_confirm, slot_decline, slot_fill, slot_release
+
+__all__ = [
+    "assignment_create",
+    "generation_run_queue",
+    "generation_run_start",
+    "generation_runs_fail_dead",
+    "generation_runs_fail_dead_seen_by",
+    "generation_runs_start_nightly",
+    "patrol_cancel",
+    "patrol_create_manual",
+    "patrol_restore",
+    "patrol_update",
+    "rota_sync",
+    "slot_confirm",
+    "slot_decline",
+    "slot_fill",
+    "slot_release",
+]

@@ -1,0 +1,135 @@
+"""Hand edits of patrols: move, re-staff, cancel, restore, add. Each validates, writes one patrol in
+a transaction with its history record, and pins it so the generator never touches it again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from sites.history import save_with_history
+from sites.models import Site
+
+from ..models import Patrol, PatrolKind, PatrolStatus
+from . import editing
+from .locks import area_lock
+
+if TYPE_CHECKING:
+    from sites.history import Editor
+
+_EDITABLE_FIELDS = {"starts_at", "ends_at", "officers_required", "volunteers_required", "label", "kind", "site"}
+
+
+@transaction.atomic
+def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, **fields: Any) -> Patrol:
+    """Edit a patrol's time, site, kind, staffing or label by hand. The patrol is pinned.
+
+    Refused: a patrol that has started (its time and site), a new start in the past, a site of
+    another area or an inactive one, and a new time that would put an officer on it on two
+    overlapping patrols."""
+    unknown = set(fields) - _EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    current = editing.locked_patrol(patrol, expected_version)
+    now = timezone.now()
+    if current.starts_at <= now and ({"starts_at", "ends_at", "site"} & set(fields)):
+        raise ValidationError("This patrol has started; its time and site can no longer change.", code="past")
+    if "starts_at" in fields and fields["starts_at"] <= now:
+        raise ValidationError({"starts_at": "A patrol cannot be moved to a time that has passed."}, code="past")
+    site = fields.get("site")
+    if site is not None and site.pk != current.site_id:
+        if site.area_id != current.area_id:
+            raise ValidationError({"site": "The site must be in the patrol's area."}, code="other_area")
+        if not site.active:
+            raise ValidationError({"site": f"{site.name} is not active."}, code="inactive")
+    for name, value in fields.items():
+        setattr(current, name, value)
+    if current.ends_at <= current.starts_at:
+        raise ValidationError({"ends_at": "A patrol must end after it starts."})
+    if current.kind == PatrolKind.POLICE:
+        current.volunteers_required = 0
+    if {"starts_at", "ends_at"} & set(fields):
+        editing.refuse_double_booking(current)
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason="edited: " + ", ".join(sorted(fields)))
+    editing.sync_patrol_slots(current, by=by)
+    editing.copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: int | None) -> Patrol:
+    """Cancel a patrol by hand (it stays, with its assignments and slots). The patrol is pinned."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the patrol is cancelled."})
+    current = editing.locked_patrol(patrol, expected_version)
+    if current.status != PatrolStatus.SCHEDULED:
+        raise ValidationError(f"Only a scheduled patrol can be cancelled; this one is {current.status}.")
+    current.status = PatrolStatus.CANCELLED
+    current.cancel_reason = reason.strip()[:200]
+    current.cancelled_by_generator = False
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason=f"cancelled: {current.cancel_reason}")
+    editing.copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_restore(*, patrol: Patrol, by: Editor, expected_version: int | None) -> Patrol:
+    """Put a cancelled patrol back on the rota by hand. The patrol is pinned. Refused when an
+    officer still on it has since been put on another patrol that overlaps it."""
+    current = editing.locked_patrol(patrol, expected_version)
+    if current.status != PatrolStatus.CANCELLED:
+        raise ValidationError("Only a cancelled patrol can be restored.")
+    current.status = PatrolStatus.SCHEDULED
+    editing.refuse_double_booking(current)
+    current.cancel_reason = ""
+    current.cancelled_by_generator = False
+    current.pinned = True
+    current.version += 1
+    save_with_history(current, by=by, reason="restored")
+    editing.copy_back(patrol, current)
+    return patrol
+
+
+@transaction.atomic
+def patrol_create_manual(
+    *,
+    site: Site,
+    starts_at: datetime,
+    ends_at: datetime,
+    by: Editor,
+    kind: str = PatrolKind.POLICE,
+    officers_required: int = 1,
+    volunteers_required: int = 0,
+    label: str = "",
+) -> Patrol:
+    """Add a patrol no rule made (the generator never touches it); a joint one gets its open slots.
+    Refused at an inactive site, or starting at a time that has passed."""
+    if kind == PatrolKind.JOINT and volunteers_required < 1:
+        raise ValidationError({"volunteers_required": "A joint patrol needs at least one CST volunteer."})
+    if not site.active:
+        raise ValidationError({"site": f"{site.name} is not active."}, code="inactive")
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "A patrol cannot start at a time that has passed."}, code="past")
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "A patrol must end after it starts."})
+    area_lock(site.area_id)
+    patrol = Patrol(
+        area_id=site.area_id,
+        site=site,
+        kind=kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        officers_required=officers_required,
+        volunteers_required=volunteers_required if kind == PatrolKind.JOINT else 0,
+        label=label,
+    )
+    save_with_history(patrol, by=by, reason="created by hand")
+    editing.sync_patrol_slots(patrol, by=by)
+    return patrol

@@ -1,0 +1,186 @@
+"""CST places (volunteer slots) on joint patrols: fill, confirm, decline, release.
+
+A slot's life: open → requested (a coordinator asks a volunteer) → confirmed, or declined from
+either. A declined slot keeps the volunteer who declined (the check constraint: only an open slot
+is empty) but no longer holds a place, so the patrol gets an open slot in its stead; filling the
+declined slot again (or releasing it) gives that place back. A requested or confirmed slot holds
+the patrol: the generator never moves or cancels it (selectors.stored_patrols, `staffed`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Volunteer
+from sites.history import editor_user, save_with_history
+
+from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
+from . import editing
+
+if TYPE_CHECKING:
+    from sites.history import Editor
+
+
+def _locked_slot(slot: VolunteerSlot) -> tuple[VolunteerSlot, Patrol]:
+    """The slot's current row and its patrol's, locked after the area's rota lock (as every hand
+    edit of the area takes it). Call inside a transaction."""
+    patrol = editing.locked_patrol(slot.patrol, None)
+    # Only the slot's row is locked: its volunteer is joined (nullable, so not lockable on PostgreSQL).
+    current = VolunteerSlot.objects.select_for_update(of=("self",)).select_related("volunteer").get(pk=slot.pk)
+    current.patrol = patrol
+    return current, patrol
+
+
+def _refuse_unless_open_to_change(patrol: Patrol, *, now: datetime, filling: bool) -> None:
+    """Places change only before the patrol starts; they are filled and confirmed only on a
+    scheduled joint patrol (a cancelled one may still release or decline its volunteers)."""
+    if patrol.starts_at <= now:
+        raise ValidationError("This patrol has started; its CST places can no longer change.", code="past")
+    if filling and patrol.status != PatrolStatus.SCHEDULED:
+        raise ValidationError(
+            f"This patrol is {patrol.get_status_display().lower()}; only a scheduled patrol's places can be filled.",
+            code="not_scheduled",
+        )
+    if filling and patrol.kind != PatrolKind.JOINT:
+        raise ValidationError("This is no longer a joint patrol with CST.", code="not_joint")
+
+
+def _volunteer_error(volunteer: Volunteer, *, patrol: Patrol, now: datetime) -> ValidationError | None:
+    """Why `volunteer` cannot be on `patrol` at all (area, active, CST card on the patrol's local
+    date), keyed by the `volunteer` field; None when they can."""
+    if volunteer.area_id != patrol.area_id:
+        return ValidationError({"volunteer": f"{volunteer} is not a volunteer of {patrol.area}."}, code="other_area")
+    if not volunteer.active:
+        return ValidationError({"volunteer": f"{volunteer} is not active."}, code="inactive")
+    tz = patrol.area.zone
+    patrol_day = patrol.starts_at.astimezone(tz).date()
+    if volunteer.card_expires < patrol_day:
+        expiry = f"{volunteer.card_expires:%-d %b %Y}"
+        if volunteer.card_expires < now.astimezone(tz).date():
+            message = f"{volunteer.call_sign}'s CST card expired on {expiry}."
+        else:
+            message = f"{volunteer.call_sign}'s CST card expires on {expiry}, before this patrol."
+        return ValidationError({"volunteer": message}, code="card_expired")
+    return None
+
+
+def _volunteer_overlap_error(volunteer: Volunteer, *, patrol: Patrol) -> ValidationError | None:
+    """The refusal for `volunteer` on `patrol` when they are asked or confirmed on another
+    overlapping patrol; None when they are free."""
+    bookings = VolunteerSlot.objects.filter(
+        volunteer=volunteer, status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED)
+    )
+    message = editing.clash_message(volunteer, bookings, patrol=patrol)
+    return None if message is None else ValidationError({"volunteer": message}, code="overlap")
+
+
+def _copy_slot_back(target: VolunteerSlot, source: VolunteerSlot) -> None:
+    for field_ in VolunteerSlot._meta.concrete_fields:
+        setattr(target, field_.attname, getattr(source, field_.attname))
+
+
+@transaction.atomic
+def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by: Editor) -> VolunteerSlot:
+    """Ask a volunteer to take an open (or declined) CST place: the slot becomes `requested`.
+
+    Refused, saving nothing: a place already taken; a patrol not scheduled, not joint, or started;
+    a volunteer of another area, inactive, or whose CST card runs out before the patrol's date;
+    one already on this patrol; one asked or confirmed on another patrol that overlaps it."""
+    current, patrol = _locked_slot(slot)
+    now = timezone.now()
+    _refuse_unless_open_to_change(patrol, now=now, filling=True)
+    if current.status not in (SlotStatus.OPEN, SlotStatus.DECLINED):
+        raise ValidationError(
+            f"This place is already {current.get_status_display().lower()} for {current.volunteer}; release it first.",
+            code="taken",
+        )
+    # Locked, as assignment_create locks its officer: two fills of one volunteer run one at a time.
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    error = _volunteer_error(volunteer, patrol=patrol, now=now)
+    if error is not None:
+        raise error
+    other = VolunteerSlot.objects.filter(patrol=patrol, volunteer=volunteer).exclude(pk=current.pk).first()
+    if other is not None:
+        if other.status == SlotStatus.DECLINED:
+            message = f"{volunteer} declined this patrol; to ask them again, fill their declined place."
+        else:
+            message = f"{volunteer} is already on this patrol."
+        raise ValidationError({"volunteer": message}, code="already_on_patrol")
+    error = _volunteer_overlap_error(volunteer, patrol=patrol)
+    if error is not None:
+        raise error
+    current.volunteer = volunteer
+    current.status = SlotStatus.REQUESTED
+    current.confirmed_by, current.confirmed_at = None, None
+    save_with_history(current, by=by, reason=f"requested {volunteer}")
+    # A declined place filled again holds a place once more: the open slot added in its stead goes.
+    editing.sync_patrol_slots(patrol, by=by)
+    _copy_slot_back(slot, current)
+    return slot
+
+
+@transaction.atomic
+def slot_confirm(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
+    """The volunteer asked for a place has agreed: `requested` → `confirmed`, naming who confirmed
+    it and when. Refused when the volunteer can no longer patrol (inactive, card expired)."""
+    current, patrol = _locked_slot(slot)
+    now = timezone.now()
+    _refuse_unless_open_to_change(patrol, now=now, filling=True)
+    if current.status != SlotStatus.REQUESTED:
+        raise ValidationError(
+            f"Only a requested place can be confirmed; this one is {current.get_status_display().lower()}.",
+            code="not_requested",
+        )
+    volunteer = current.volunteer
+    assert volunteer is not None  # a requested slot names its volunteer (the model's check constraint)
+    error = _volunteer_error(volunteer, patrol=patrol, now=now)
+    if error is not None:
+        raise error
+    current.status = SlotStatus.CONFIRMED
+    current.confirmed_by, current.confirmed_at = editor_user(by), now
+    save_with_history(current, by=by, reason=f"confirmed {current.volunteer}")
+    _copy_slot_back(slot, current)
+    return slot
+
+
+@transaction.atomic
+def slot_decline(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
+    """The volunteer asked (or confirmed) cannot come: the slot is `declined`, keeping who declined,
+    and the patrol gets an open slot in its place (a declined slot holds no place)."""
+    current, patrol = _locked_slot(slot)
+    _refuse_unless_open_to_change(patrol, now=timezone.now(), filling=False)
+    if current.status not in (SlotStatus.REQUESTED, SlotStatus.CONFIRMED):
+        raise ValidationError(
+            f"Only a requested or confirmed place can be declined; this one is {current.get_status_display().lower()}.",
+            code="not_filled",
+        )
+    current.status = SlotStatus.DECLINED
+    current.confirmed_by, current.confirmed_at = None, None
+    save_with_history(current, by=by, reason=f"declined by {current.volunteer}")
+    editing.sync_patrol_slots(patrol, by=by)
+    _copy_slot_back(slot, current)
+    return slot
+
+
+@transaction.atomic
+def slot_release(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
+    """Empty a place: back to `open`, no volunteer. Releasing a declined slot gives its place
+    back, so the open slot added in its stead goes: the patrol keeps as many places as it needs
+    (none once it is no longer joint)."""
+    current, patrol = _locked_slot(slot)
+    _refuse_unless_open_to_change(patrol, now=timezone.now(), filling=False)
+    if current.status == SlotStatus.OPEN:
+        raise ValidationError("This place is already open.", code="open")
+    released = current.volunteer
+    current.volunteer = None
+    current.status = SlotStatus.OPEN
+    current.confirmed_by, current.confirmed_at = None, None
+    save_with_history(current, by=by, reason=f"released {released}")
+    editing.sync_patrol_slots(patrol, by=by)
+    _copy_slot_back(slot, current)
+    return slot
