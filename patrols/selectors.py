@@ -146,26 +146,37 @@ def runs_for_inspection(access: Access) -> QuerySet[GenerationRun]:
     return access.scope(GenerationRun.objects.select_related("area", "requested_by"), Role.INSPECTOR)
 
 
+def _visible_by_role(access: Access, *, via: str = "", officer_also: Q | None = None) -> Q | None:
+    """DESIGN.md §6's scope of patrols, as one condition on the rows reached through `via` (""
+    for patrols themselves, "patrol" for rows of a patrol): an inspector's areas, a coordinator's
+    joint patrols, the patrols an officer is assigned to (and `officer_also` holds for them).
+    None when the caller holds no role; admins, who see every row, are the caller's to handle."""
+    prefix = f"{via}__" if via else ""
+    inspected = access.area_ids(Role.INSPECTOR)
+    coordinated = access.area_ids(Role.CST_COORDINATOR)
+    rostered = access.area_ids(Role.OFFICER)
+    if not (inspected or coordinated or rostered):
+        return None
+    visible = Q(pk__in=[])
+    if inspected:
+        visible |= Q(**{f"{prefix}area_id__in": inspected})
+    if coordinated:
+        visible |= Q(**{f"{prefix}area_id__in": coordinated, f"{prefix}kind": PatrolKind.JOINT})
+    if rostered and access.user_id is not None:  # a role is held by a user
+        patrol = OuterRef(f"{via}_id" if via else "pk")
+        own = Assignment.objects.filter(patrol=patrol, officer__user_id=access.user_id)
+        visible |= Q(Exists(own), **{f"{prefix}area_id__in": rostered}) & (officer_also or Q())
+    return visible
+
+
 def patrols_visible_to(access: Access) -> QuerySet[Patrol]:
     """Patrols as DESIGN.md §6 scopes them: an inspector all of their areas', a CST coordinator
     the joint patrols of theirs, an officer those they are assigned to; an admin every one."""
     queryset = Patrol.objects.select_related("site", "area")
     if access.is_admin:
         return queryset
-    visible = Q(pk__in=[])
-    inspected = access.area_ids(Role.INSPECTOR)
-    if inspected:
-        visible |= Q(area_id__in=inspected)
-    coordinated = access.area_ids(Role.CST_COORDINATOR)
-    if coordinated:
-        visible |= Q(area_id__in=coordinated, kind=PatrolKind.JOINT)
-    rostered = access.area_ids(Role.OFFICER)
-    if rostered and access.user_id is not None:  # a role is held by a user
-        own = Assignment.objects.filter(patrol=OuterRef("pk"), officer__user_id=access.user_id)
-        visible |= Q(Exists(own), area_id__in=rostered)
-    if not (inspected or coordinated or rostered):
-        return queryset.none()
-    return queryset.filter(visible)
+    visible = _visible_by_role(access)
+    return queryset.none() if visible is None else queryset.filter(visible)
 
 
 def _row_count(queryset: QuerySet) -> Coalesce:
@@ -408,22 +419,6 @@ def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:
     queryset = VolunteerSlot.objects.select_related("patrol", "volunteer", "confirmed_by")
     if access.is_admin:
         return queryset
-    visible = Q(pk__in=[])
-    inspected = access.area_ids(Role.INSPECTOR)
-    if inspected:
-        visible |= Q(patrol__area_id__in=inspected)
-    coordinated = access.area_ids(Role.CST_COORDINATOR)
-    if coordinated:
-        visible |= Q(patrol__area_id__in=coordinated, patrol__kind=PatrolKind.JOINT)
-    rostered = access.area_ids(Role.OFFICER)
-    if rostered and access.user_id is not None:  # a role is held by a user
-        own = Assignment.objects.filter(patrol=OuterRef("patrol_id"), officer__user_id=access.user_id)
-        visible |= Q(
-            Exists(own),
-            patrol__area_id__in=rostered,
-            patrol__kind=PatrolKind.JOINT,
-            status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED),
-        )
-    if not (inspected or coordinated or rostered):
-        return queryset.none()
-    return queryset.filter(visible)
+    partners = Q(patrol__kind=PatrolKind.JOINT, status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED))
+    visible = _visible_by_role(access, via="patrol", officer_also=partners)
+    return queryset.none() if visible is None else queryset.filter(visible)
