@@ -54,31 +54,7 @@ class PatrolRuleForm(forms.ModelForm):
 
     class Meta:
         model = PatrolRule
-        fields = [
-            "area",
-            "label",
-            "kind",
-            "officers_required",
-            "volunteers_required",
-            "trigger",
-            "recurrence",
-            "observance_categories",
-            "observance_keys",
-            "periods",
-            "timing",
-            "start_anchor",
-            "start_time",
-            "start_offset_minutes",
-            "duration_minutes",
-            "end_anchor",
-            "end_time",
-            "end_offset_minutes",
-            "site_selection",
-            "sites",
-            "site_kinds",
-            "valid_from",
-            "valid_until",
-        ]
+        fields = PatrolRule.EDITABLE_FIELDS
         widgets = {
             "recurrence": forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "characters"}),
             "trigger": forms.RadioSelect,

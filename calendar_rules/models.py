@@ -188,6 +188,33 @@ class PatrolRule(models.Model):
 
     history = HistoricalRecords(m2m_fields=[sites])
 
+    # What a person edits (the rule form and the API, in this order); the rest is kept by the code.
+    EDITABLE_FIELDS = (
+        "area",
+        "label",
+        "kind",
+        "officers_required",
+        "volunteers_required",
+        "trigger",
+        "recurrence",
+        "observance_categories",
+        "observance_keys",
+        "periods",
+        "timing",
+        "start_anchor",
+        "start_time",
+        "start_offset_minutes",
+        "duration_minutes",
+        "end_anchor",
+        "end_time",
+        "end_offset_minutes",
+        "site_selection",
+        "sites",
+        "site_kinds",
+        "valid_from",
+        "valid_until",
+    )
+
     class Meta:
         ordering = ["area", "label"]
         constraints = [

@@ -10,7 +10,7 @@ from .models import Volunteer
 class VolunteerForm(forms.ModelForm):
     class Meta:
         model = Volunteer
-        fields = ["area", "call_sign", "name", "phone", "email", "card_expires"]
+        fields = Volunteer.EDITABLE_FIELDS
         # ISO format: a browser date input reads nothing else (the en-GB default is dd/mm/yyyy).
         widgets = {"card_expires": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 

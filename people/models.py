@@ -57,6 +57,9 @@ class Volunteer(models.Model):
     active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
+    # What a coordinator edits (the volunteer form and the API); `active` has its own action on the page.
+    EDITABLE_FIELDS = ("area", "call_sign", "name", "phone", "email", "card_expires")
+
     class Meta:
         ordering = ["call_sign"]
         constraints = [

@@ -18,17 +18,7 @@ def fix_area_once_set(form: forms.ModelForm) -> None:
 class SiteForm(forms.ModelForm):
     class Meta:
         model = Site
-        fields = [
-            "area",
-            "name",
-            "kind",
-            "address",
-            "postcode",
-            "latitude",
-            "longitude",
-            "risk_tier",
-            "officer_notes",
-        ]
+        fields = Site.EDITABLE_FIELDS
         widgets = {"officer_notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, areas, **kwargs):

@@ -137,6 +137,19 @@ class Site(models.Model):
     )
     history = HistoricalRecords()
 
+    # What an inspector edits (the site form and the API); `active` has its own action on the page.
+    EDITABLE_FIELDS = (
+        "area",
+        "name",
+        "kind",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "risk_tier",
+        "officer_notes",
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [

@@ -63,36 +63,7 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PatrolRule
-        fields = [
-            "id",
-            "area",
-            "label",
-            "kind",
-            "officers_required",
-            "volunteers_required",
-            "trigger",
-            "recurrence",
-            "observance_categories",
-            "observance_keys",
-            "periods",
-            "timing",
-            "start_anchor",
-            "start_time",
-            "start_offset_minutes",
-            "duration_minutes",
-            "end_anchor",
-            "end_time",
-            "end_offset_minutes",
-            "site_selection",
-            "sites",
-            "site_kinds",
-            "valid_from",
-            "valid_until",
-            "active",
-            "version",
-            "created",
-            "updated",
-        ]
+        fields = ["id", *PatrolRule.EDITABLE_FIELDS, "active", "version", "created", "updated"]
         read_only_fields = ["created", "updated"]
         # The model validates (area, label) itself, naming the label; no generic unique-together error.
         validators: list = []
@@ -133,10 +104,7 @@ class RulePreviewSerializer(PatrolRuleSerializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
 
     class Meta(PatrolRuleSerializer.Meta):
-        fields = [
-            f for f in PatrolRuleSerializer.Meta.fields if f not in {"id", "active", "version", "created", "updated"}
-        ]
-        fields += ["start", "end", "limit"]
+        fields = [*PatrolRule.EDITABLE_FIELDS, "start", "end", "limit"]
         extra_kwargs = {"label": {"required": False}}
 
 

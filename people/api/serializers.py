@@ -23,7 +23,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Volunteer
-        fields = ["id", "area", "call_sign", "name", "phone", "email", "card_expires", "active"]
+        fields = ["id", *Volunteer.EDITABLE_FIELDS, "active"]
 
     def __init__(self, *args, areas=None, **kwargs):
         super().__init__(*args, **kwargs)

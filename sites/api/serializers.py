@@ -43,19 +43,7 @@ class SiteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Site
-        fields = [
-            "id",
-            "area",
-            "name",
-            "kind",
-            "address",
-            "postcode",
-            "latitude",
-            "longitude",
-            "risk_tier",
-            "active",
-            "officer_notes",
-        ]
+        fields = ["id", *Site.EDITABLE_FIELDS, "active"]
 
     def __init__(self, *args, areas=None, **kwargs):
         super().__init__(*args, **kwargs)
