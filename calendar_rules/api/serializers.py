@@ -1,3 +1,4 @@
+from datetime import date
 from typing import cast
 
 from drf_spectacular.utils import extend_schema_field
@@ -5,9 +6,14 @@ from rest_framework import serializers
 
 from sites.api.serializers import FixedAreaField
 from sites.models import Site, SiteKind
+from sites.validators import is_slug
 
 from .. import jewish_calendar
+from ..dates import parse_date_param
 from ..models import Anchor, PatrolRule, validate_rule_date
+
+# The years the calendar answers for at once.
+CALENDAR_MAX_YEARS = 10
 
 
 @extend_schema_field(
@@ -108,15 +114,90 @@ class RulePreviewSerializer(PatrolRuleSerializer):
         extra_kwargs = {"label": {"required": False}}
 
 
+class LocalDateTimeField(serializers.DateTimeField):
+    """A datetime written as it is given: in the area's zone, with that zone's UTC offset.
+
+    DRF's DateTimeField converts to the server's zone and writes UTC as `Z`; a patrol's or a
+    calendar's time is read in the area's zone, so the offset given (`+00:00` in a London
+    winter) is kept. Output only."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class QueryDateField(serializers.DateField):
+    """A date in a query string, read as every page and endpoint reads one
+    (`calendar_rules.dates.parse_date_param`): exactly YYYY-MM-DD, within the calendar's years."""
+
+    default_error_messages = {"required": "Give a date as YYYY-MM-DD."}
+
+    def to_internal_value(self, value):
+        try:
+            return parse_date_param(value, name=self.field_name)
+        except ValueError as error:
+            message = str(error).removeprefix(f"{self.field_name}: ")
+            raise serializers.ValidationError(message[:1].upper() + message[1:], code="invalid") from None
+
+
+class AreaSlugField(serializers.CharField):
+    """An area's slug in a query string; anything that cannot be a slug is refused before a query."""
+
+    default_error_messages = {"invalid": "Give the area's slug: ?area=<slug>."}
+
+    def __init__(self, **kwargs):
+        message = self.default_error_messages["invalid"]
+        kwargs.setdefault("error_messages", {"required": message, "blank": message})
+        kwargs.setdefault("trim_whitespace", False)
+        kwargs.setdefault("help_text", "The area's slug.")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not is_slug(data):
+            self.fail("invalid")
+        return data
+
+
+class CalendarQuerySerializer(serializers.Serializer):
+    """The calendar's query: an area and a range of at most CALENDAR_MAX_YEARS years."""
+
+    area = AreaSlugField()
+    start = QueryDateField(help_text="First day, YYYY-MM-DD.")
+    end = QueryDateField(help_text=f"Last day, YYYY-MM-DD (inclusive; at most {CALENDAR_MAX_YEARS} years on).")
+
+    def validate(self, attrs):
+        start, end = attrs["start"], attrs["end"]
+        if end < start:
+            raise serializers.ValidationError({"end": ["The end date is before the start date."]})
+        if end >= _years_later(start, CALENDAR_MAX_YEARS):
+            raise serializers.ValidationError({"end": [f"The range is longer than {CALENDAR_MAX_YEARS} years."]})
+        return attrs
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class PreviewSiteSerializer(serializers.Serializer):
-    id = serializers.IntegerField(allow_null=True)
-    name = serializers.CharField()
+    """The site of a preview row; the row's `site` is null when the rule matches no site yet."""
+
+    id = serializers.IntegerField(source="site_id")
+    name = serializers.CharField(source="site_name")
+
+    def get_attribute(self, instance):
+        return instance if instance.site_id is not None else None
 
 
 class PreviewOccurrenceSerializer(serializers.Serializer):
-    local_start = serializers.DateTimeField(help_text="ISO 8601 with the area's UTC offset.")
-    local_end = serializers.DateTimeField()
-    site = PreviewSiteSerializer(allow_null=True)
+    local_start = LocalDateTimeField(help_text="ISO 8601 with the area's UTC offset.")
+    local_end = LocalDateTimeField()
+    site = PreviewSiteSerializer(source="*", allow_null=True)
     trigger = serializers.CharField(help_text="The calendar event or recurrence behind it.")
     label = serializers.CharField()  # type: ignore[assignment]  # the output key; shadows Field.label
 
@@ -136,12 +217,12 @@ class ObservanceSerializer(serializers.Serializer):
 
 
 class CalendarDaySerializer(serializers.Serializer):
-    """For the schema: the calendar endpoint builds these objects directly."""
+    """One day of an area's calendar (`selectors.CalendarDay`), its times in the area's zone."""
 
     date = serializers.DateField()
     observances = ObservanceSerializer(many=True)
-    sunset = serializers.DateTimeField()
-    candle_lighting = serializers.DateTimeField(allow_null=True)
-    havdalah = serializers.DateTimeField(allow_null=True)
-    fast_begins = serializers.DateTimeField(allow_null=True)
-    fast_ends = serializers.DateTimeField(allow_null=True)
+    sunset = LocalDateTimeField(source="times.sunset")
+    candle_lighting = LocalDateTimeField(source="times.candle_lighting", allow_null=True)
+    havdalah = LocalDateTimeField(source="times.havdalah", allow_null=True)
+    fast_begins = LocalDateTimeField(source="times.fast_begins", allow_null=True)
+    fast_ends = LocalDateTimeField(source="times.fast_ends", allow_null=True)

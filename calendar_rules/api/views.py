@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -23,16 +21,15 @@ from sites.models import Role
 from sites.openapi import ERRORS
 from sites.permissions import RolePermission
 from sites.selectors import areas_visible_to, areas_with_role, sites_for_inspection
-from sites.validators import is_slug
 
 from .. import services
-from ..dates import parse_date_param
 from ..filters import RuleFilter
 from ..models import PatrolRule
 from ..occurrences import preview
 from ..selectors import area_location, calendar_days, rules_for_inspection, sites_for_preview
 from .serializers import (
     CalendarDaySerializer,
+    CalendarQuerySerializer,
     PatrolRuleSerializer,
     PatrolRuleUpdateSerializer,
     PreviewResponseSerializer,
@@ -41,8 +38,6 @@ from .serializers import (
 
 PREVIEW_DEFAULT_DAYS = 28
 PREVIEW_MAX_DAYS = 366
-CALENDAR_MAX_YEARS = 10
-# The years the calendar answers for (the Jewish calendar library's comfortable range).
 
 
 STALE_RESPONSE = OpenApiResponse(
@@ -158,40 +153,8 @@ class RuleViewSet(
             area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
         )
         rows = preview(rule.as_spec(), area_location(area), start, end, site_pairs, limit=limit + 1)
-        truncated = len(rows) > limit
-        occurrences = [
-            {
-                "local_start": row.local_start.isoformat(),
-                "local_end": row.local_end.isoformat(),
-                "site": {"id": row.site_id, "name": row.site_name} if row.site_id is not None else None,
-                "trigger": row.trigger,
-                "label": row.label,
-            }
-            for row in rows[:limit]
-        ]
-        return Response(
-            {
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "timezone": area.zone.key,
-                "truncated": truncated,
-                "occurrences": occurrences,
-            }
-        )
-
-
-def _parse_date(params, name: str) -> date:
-    try:
-        return parse_date_param(params.get(name), name=name)
-    except ValueError as error:
-        raise exceptions.ValidationError({name: [str(error).removeprefix(f"{name}: ")]}) from None
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+        response = {"start": start, "end": end, "timezone": area.zone.key, "truncated": len(rows) > limit}
+        return Response(PreviewResponseSerializer({**response, "occurrences": rows[:limit]}).data)
 
 
 class CalendarView(APIView):
@@ -209,39 +172,12 @@ class CalendarView(APIView):
             "datetimes with the area's UTC offset (null where they do not apply). A missing or bad "
             "range is a 400 naming the parameter; an area you hold no role in is a 404."
         ),
-        parameters=[
-            OpenApiParameter("area", OpenApiTypes.STR, required=True, description="The area's slug."),
-            OpenApiParameter("start", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("end", OpenApiTypes.DATE, required=True),
-        ],
+        parameters=[CalendarQuerySerializer],
         responses={200: CalendarDaySerializer(many=True), 400: ERRORS["400"], 404: ERRORS["404"]},
     )
     def get(self, request):
-        slug = request.query_params.get("area")
-        if not is_slug(slug):
-            raise exceptions.ValidationError({"area": ["Give the area's slug: ?area=<slug>."]})
-        area = get_object_or_404(areas_visible_to(access_for(request.user)), slug=slug)
-        start = _parse_date(request.query_params, "start")
-        end = _parse_date(request.query_params, "end")
-        if end < start:
-            raise exceptions.ValidationError({"end": ["The end date is before the start date."]})
-        if end >= _years_later(start, CALENDAR_MAX_YEARS):
-            raise exceptions.ValidationError({"end": [f"The range is longer than {CALENDAR_MAX_YEARS} years."]})
-        return Response([_day(day) for day in calendar_days(area_location(area), start, end)])
-
-
-def _iso(moment):
-    return moment.isoformat() if moment is not None else None
-
-
-def _day(day) -> dict:
-    times = day.times
-    return {
-        "date": day.date.isoformat(),
-        "observances": [{"key": o.key, "name": o.name, "category": o.category} for o in day.observances],
-        "sunset": _iso(times.sunset),
-        "candle_lighting": _iso(times.candle_lighting),
-        "havdalah": _iso(times.havdalah),
-        "fast_begins": _iso(times.fast_begins),
-        "fast_ends": _iso(times.fast_ends),
-    }
+        query = CalendarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        area = get_object_or_404(areas_visible_to(access_for(request.user)), slug=query.validated_data["area"])
+        days = calendar_days(area_location(area), query.validated_data["start"], query.validated_data["end"])
+        return Response(CalendarDaySerializer(days, many=True).data)

@@ -242,3 +242,21 @@ def test_the_schema_documents_the_rules_and_calendar(world, api):
     assert {"/api/v1/rules/", "/api/v1/rules/{id}/", "/api/v1/rules/preview/", "/api/v1/calendar/"} <= set(
         schema["paths"]
     )
+
+
+def test_a_preview_for_a_rule_that_matches_no_site_yet_has_no_site(world, api):
+    data = payload(world, site_selection="kinds", site_kinds=["school"], sites=[], start="2025-09-20", end="2025-09-30")
+    response = api.post(reverse("rule-preview"), data, format="json")
+    assert response.status_code == 200, response.data
+    assert [row["site"] for row in response.json()["occurrences"]] == [None, None]  # Rosh Hashanah I and II
+
+
+def test_the_calendar_and_the_preview_answer_in_the_shapes_the_schema_gives(world, api):
+    schemas = api.get(reverse("api-schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["components"]
+    day_fields = set(schemas["schemas"]["CalendarDay"]["properties"])
+    occurrence_fields = set(schemas["schemas"]["PreviewOccurrence"]["properties"])
+    [day] = calendar(api, area="area-a", start="2025-10-01", end="2025-10-01").json()
+    [occurrence] = api.post(
+        reverse("rule-preview"), payload(world, start="2025-09-22", end="2025-09-22"), format="json"
+    ).json()["occurrences"]
+    assert set(day) == day_fields and set(occurrence) == occurrence_fields
