@@ -1,3 +1,4 @@
+from datetime import date
 from typing import cast
 
 from django import forms
@@ -7,6 +8,7 @@ from sites.forms import fix_area_once_set
 from sites.models import SiteKind
 
 from . import jewish_calendar
+from .dates import MAX_YEAR, MIN_YEAR, parse_date_param
 from .models import CATEGORY_LABELS, Anchor, PatrolRule
 
 
@@ -116,3 +118,44 @@ class PatrolRuleForm(forms.ModelForm):
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["sites"] = list(fields["sites"] or [])
         return fields
+
+
+# ---- query strings of pages ------------------------------------------------------------------
+
+
+class DateParamField(forms.Field):
+    """A date in a page's query string, read as every page and endpoint reads one
+    (`dates.parse_date_param`): exactly YYYY-MM-DD, within the calendar's years."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_date_param(value, name="date")
+        except ValueError as error:
+            message = str(error).removeprefix("date: ")
+            raise ValidationError(message[:1].upper() + message[1:], code="invalid") from None
+
+
+class MonthField(forms.Field):
+    """A month as `<input type="month">` sends it (YYYY-MM), as its first day, within the
+    calendar's years."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            first = date(year, month, 1)
+        except ValueError:
+            raise ValidationError(f"“{value[:40]}” is not a month like 2026-09.", code="invalid") from None
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValidationError(f"The calendar covers {MIN_YEAR} to {MAX_YEAR}.", code="out_of_range")
+        return first
+
+
+class CalendarMonthForm(forms.Form):
+    """The calendar page's query: `?area=<slug>&month=YYYY-MM`, both optional."""
+
+    area = forms.CharField(required=False, strip=False)
+    month = MonthField(required=False)

@@ -12,18 +12,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from sites.forms import query_errors
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role, sites_for_inspection
 
 from . import services
-from .dates import MAX_YEAR, MIN_YEAR
 from .filters import RuleFilter
-from .forms import PatrolRuleForm
+from .forms import CalendarMonthForm, PatrolRuleForm
 from .models import PatrolRule
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
-# The years the calendar pages and API answer for (the Jewish calendar library's safe range).
 PREVIEW_PARTIAL = "calendar_rules/partials/rule_preview.html"
 
 
@@ -189,8 +188,10 @@ class CalendarView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         areas = list(areas_with_role(self.access, Role.INSPECTOR))
-        slug = self.request.GET.get("area")
-        if slug:
+        query = CalendarMonthForm(self.request.GET)
+        query.is_valid()  # a bad month shows this month, and says so
+        slug = query.cleaned_data.get("area")
+        if slug or query.has_error("area"):
             area = next((a for a in areas if a.slug == slug), None)
             if area is None:
                 raise Http404("No such area among yours.")
@@ -199,7 +200,8 @@ class CalendarView(RoleRequiredMixin, TemplateView):
         else:
             return {**context, "areas": [], "area": None}
         today = _area_today(area)
-        first, month_error = _parse_month(self.request.GET.get("month"), today)
+        first = query.cleaned_data.get("month") or today.replace(day=1)
+        month_error = " ".join(f"{error} Showing this month." for error in query_errors(query)) or None
         last = date(first.year, first.month, month_calendar.monthrange(first.year, first.month)[1])
         days = calendar_days(area_location(area), first, last)
         # Weeks run Sunday to Shabbat, as a Jewish calendar does.
@@ -225,16 +227,3 @@ class CalendarView(RoleRequiredMixin, TemplateView):
             "coming_observances": upcoming,
             "weekdays": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Shabbat"],
         }
-
-
-def _parse_month(value: str | None, today: date) -> tuple[date, str | None]:
-    if not value:
-        return today.replace(day=1), None
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        day = date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1), f"“{value}” is not a month like 2026-09; showing this month."
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return today.replace(day=1), f"The calendar covers {MIN_YEAR} to {MAX_YEAR}; showing this month."
-    return day, None

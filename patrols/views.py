@@ -14,13 +14,15 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
 from audit.recording import PatrolViewAuditMixin
-from calendar_rules.dates import LAST_DAY, parse_date_param
+from calendar_rules.dates import LAST_DAY
+from sites.forms import query_errors
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 from sites.validators import is_slug
 
 from . import services
+from .forms import ROTA_DEFAULT_DAYS, RotaWindowForm, RunWatchForm
 from .models import Patrol, PatrolStatus, RunStatus, SlotStatus, VolunteerSlot
 from .selectors import (
     day_labels,
@@ -35,8 +37,6 @@ from .selectors import (
     volunteers_to_fill,
 )
 
-ROTA_DEFAULT_DAYS = 7
-ROTA_MAX_DAYS = 31
 JOINT_DAYS = 14
 
 
@@ -209,23 +209,27 @@ class RotaView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         areas = list(areas_with_role(self.access, Role.INSPECTOR).order_by("name"))
-        slug = self.request.GET.get("area")
+        query = RotaWindowForm(self.request.GET)
+        query.is_valid()  # a bad value is said on the page, and its default used
+        slug = query.cleaned_data.get("area")
+        if query.has_error("area"):
+            raise Http404("No such area in your scope.")
         area = next((a for a in areas if a.slug == slug), None) if slug else (areas[0] if areas else None)
         if slug and area is None:
             raise Http404("No such area in your scope.")
         context = super().get_context_data(areas=areas, area=area, **kwargs)
         if area is None:
             return context
-        today = timezone.now().astimezone(area.zone).date()
-        try:
-            start = parse_date_param(self.request.GET.get("start"), name="start", default=today)
-        except ValueError as error:
-            context["date_error"] = f"{error} Showing the rota from today instead."
-            start = today
-        try:
-            days = min(max(int(self.request.GET.get("days", ROTA_DEFAULT_DAYS)), 1), ROTA_MAX_DAYS)
-        except ValueError:
-            days = ROTA_DEFAULT_DAYS
+        today = area.today()
+        start = query.cleaned_data.get("start") or today
+        days = query.cleaned_data.get("days") or ROTA_DEFAULT_DAYS
+        if query.errors:
+            said = query_errors(query)
+            if query.has_error("start"):
+                said.append("Showing the rota from today instead.")
+            if query.has_error("days"):
+                said.append(f"Showing {ROTA_DEFAULT_DAYS} days.")
+            context["query_error"] = " ".join(said)
         # The calendar ends with LAST_DAY: a window running past it is cut short.
         days = min(days, (LAST_DAY - start).days + 1)
         context.update(
@@ -255,12 +259,16 @@ class RunListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         watched = None
-        run_id = self.request.GET.get("run")
-        if run_id and run_id.isdigit():
+        query = RunWatchForm(self.request.GET)
+        run_id = query.cleaned_data["run"] if query.is_valid() else None
+        if run_id is not None:
             run = runs_for_inspection(self.access).filter(pk=run_id).first()
             watched = run_progress(run, now=timezone.now()) if run is not None else None
         return super().get_context_data(
-            areas=areas_with_role(self.access, Role.INSPECTOR).order_by("name"), watched=watched, **kwargs
+            areas=areas_with_role(self.access, Role.INSPECTOR).order_by("name"),
+            watched=watched,
+            query_errors=query_errors(query),
+            **kwargs,
         )
 
 

@@ -4,6 +4,12 @@ from django import forms
 
 from .models import Site
 
+
+def query_errors(form: forms.Form) -> list[str]:
+    """A page's refused query parameters, each message naming its parameter (`start: ...`)."""
+    return [f"{name}: {message}" for name, messages in form.errors.items() for message in messages]
+
+
 AREA_FIXED_HELP = "Fixed once set: to move it, make a new one in the other area."
 
 

@@ -264,6 +264,26 @@ def test_the_calendar_says_when_a_month_cannot_be_read(world, inspector):
     assert "is not a month like 2026-09" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("month", "said"),
+    [
+        ("next", "month: “next” is not a month like 2026-09. Showing this month."),
+        ("2026-13", "month: “2026-13” is not a month like 2026-09. Showing this month."),
+        ("1899-12", "month: The calendar covers 1900 to 2200. Showing this month."),
+    ],
+)
+def test_the_calendar_names_a_month_it_refuses_and_shows_this_month(world, inspector, month, said):
+    response = inspector.get(reverse("calendar_rules:calendar"), {"month": month})
+    assert response.status_code == 200
+    assert said in response.content.decode()
+    assert response.context["month"] == response.context["today"].replace(day=1)
+
+
+@pytest.mark.parametrize("slug", ["area-b", "no such area", "area-a\x00"])
+def test_the_calendar_of_an_area_not_yours_or_no_area_at_all_is_not_found(world, inspector, slug):
+    assert inspector.get(reverse("calendar_rules:calendar"), {"area": slug}).status_code == 404
+
+
 def test_the_calendar_of_another_area_is_not_found(world, inspector):
     assert inspector.get(reverse("calendar_rules:calendar"), {"area": "area-b"}).status_code == 404
 

@@ -286,6 +286,34 @@ def test_the_rota_refuses_a_date_outside_the_calendar_with_a_message_not_an_erro
     assert "Monday 5 January 2026" in html
 
 
+def test_the_rota_names_a_bad_date_it_refuses(world):
+    html = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "soon"}).content.decode()
+    assert "start: &#x27;soon&#x27; is not a date; give one as YYYY-MM-DD. Showing the rota from today instead." in html
+
+
+@pytest.mark.parametrize("days", ["a week", "7.5", "1e3"])
+def test_the_rota_names_a_number_of_days_it_cannot_read_and_shows_a_week(world, days):
+    response = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "2026-01-05", "days": days})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "days: Enter a whole number. Showing 7 days." in html
+    assert response.context["days"] == 7 and html.count('class="card rota-day"') == 7
+
+
+@pytest.mark.parametrize(("days", "shown"), [("0", 1), ("-3", 1), ("90", 31)])
+def test_the_rota_brings_a_number_of_days_out_of_range_into_it_without_complaint(world, days, shown):
+    response = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "2026-01-05", "days": days})
+    assert response.context["days"] == shown and 'role="alert"' not in response.content.decode()
+
+
+def test_the_runs_page_names_a_run_it_cannot_read(world):
+    response = world.client("inspector_a").get(reverse("patrols:runs"), {"run": "latest"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "run: Enter a whole number." in html
+    assert response.context["watched"] is None
+
+
 def test_the_rota_at_the_end_of_the_calendar_is_cut_short(world):
     response = world.client("inspector_a").get(reverse("patrols:rota"), {"start": "2200-12-30", "days": 7})
     html = response.content.decode()
