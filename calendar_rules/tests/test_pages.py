@@ -292,3 +292,13 @@ def test_the_calendar_has_a_month_picker_that_keeps_the_area(world):
     page = world.client("inspector_a").get(reverse("calendar_rules:calendar"), {"month": "2027-09"}).content.decode()
     assert 'type="month" name="month" id="id_month" value="2027-09"' in page
     assert f'name="area" value="{world.area_a.slug}"' in page
+
+
+def test_the_rules_list_names_a_filter_it_cannot_read(world, inspector):
+    make_rule(world.area_a, label="Shabbat morning")
+    response = inspector.get(reverse("calendar_rules:rule_list"), {"trigger": "moon"})
+    html = response.content.decode()
+    assert (
+        'role="alert"' in html and "trigger: Select a valid choice. moon is not one of the available choices." in html
+    )
+    assert [rule.label for rule in response.context["object_list"]] == ["Shabbat morning"]

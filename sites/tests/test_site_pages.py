@@ -121,3 +121,16 @@ def test_the_status_filter_reads_any_active_inactive(world):
     page = world.client("inspector_a").get(reverse("sites:site_list")).content.decode()
     assert '<option value="" selected>Any</option>' in page
     assert '<option value="false">Inactive</option>' in page
+
+
+def test_the_site_list_names_a_filter_it_cannot_read_and_lists_without_it(world):
+    response = world.client("inspector_a").get(reverse("sites:site_list"), {"kind": "castle"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "kind: Select a valid choice. castle is not one of the available choices." in html
+    assert [site.name for site in response.context["object_list"]] == [world.objects["site_a"].name]
+
+
+def test_the_sites_api_refuses_a_filter_it_cannot_read_naming_it(world):
+    response = world.client("inspector_a").get(reverse("site-list"), {"kind": "castle"})
+    assert response.status_code == 400 and "kind" in response.json()
