@@ -136,10 +136,11 @@ class QueryDateField(serializers.DateField):
     default_error_messages = {"required": "Give a date as YYYY-MM-DD."}
 
     def to_internal_value(self, value):
+        name = self.field_name or "date"  # bound to a serializer by the time it reads input
         try:
-            return parse_date_param(value, name=self.field_name)
+            return parse_date_param(value, name=name)
         except ValueError as error:
-            message = str(error).removeprefix(f"{self.field_name}: ")
+            message = str(error).removeprefix(f"{name}: ")
             raise serializers.ValidationError(message[:1].upper() + message[1:], code="invalid") from None
 
 
