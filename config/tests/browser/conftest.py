@@ -163,7 +163,8 @@ _SPILL = """() => {
     .slice(0, 8)
     .map(element => {
       const classes = typeof element.className === 'string' ? element.className.trim().replace(/\\s+/g, '.') : '';
-      const name = element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + (classes ? '.' + classes : '');
+      const id = element.id ? '#' + element.id : '';
+      const name = element.tagName.toLowerCase() + id + (classes ? '.' + classes : '');
       return `${name} (right edge ${Math.round(element.getBoundingClientRect().right)})`;
     });
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: width, spilling};
