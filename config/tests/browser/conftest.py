@@ -147,10 +147,13 @@ def sign_in(page, base_url: str, username: str) -> None:
 
 
 def screenshot(page, device: Device, name: str) -> Path:
-    """A full-page screenshot in screens/ (git-ignored), named for the page and the device."""
+    """The top of the page — up to three screens of it, enough to judge the layout and small enough
+    to look at — in screens/ (git-ignored), named for the page and the device."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}-{device.name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = device.options["viewport"]
+    height = min(page.evaluate("document.documentElement.scrollHeight"), 3 * viewport["height"])
+    page.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": viewport["width"], "height": height})
     return path
 
 
