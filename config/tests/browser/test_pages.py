@@ -4,7 +4,7 @@ error or a CSP violation, fit the screen without a horizontal scroll, and their 
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from patrols.models import Patrol, VolunteerSlot
 from people.models import Volunteer
@@ -14,7 +14,7 @@ from .conftest import MOMENT, assert_fits, screenshot, sign_in
 pytestmark = pytest.mark.browser
 
 
-def look(page, device, problems, name: str) -> None:
+def look(page: Page, device, problems, name: str) -> None:
     """The checks every page gets: nothing reported, nothing spilling, and a screenshot to look at."""
     page.wait_for_load_state("load")
     assert not problems, f"{page.url}: the browser reported {problems.messages}"
@@ -22,7 +22,7 @@ def look(page, device, problems, name: str) -> None:
     screenshot(page, device, name)
 
 
-def test_an_inspector_sees_the_rota_and_the_rules(demo, page, device, problems):
+def test_an_inspector_sees_the_rota_and_the_rules(demo, page: Page, device, problems):
     sign_in(page, demo, "inspector")
     expect(page).to_have_url(re.compile(r"/rota/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rota")
@@ -35,7 +35,7 @@ def test_an_inspector_sees_the_rota_and_the_rules(demo, page, device, problems):
     look(page, device, problems, "inspector-rules")
 
 
-def test_an_officer_sees_their_day(demo, page, device, problems):
+def test_an_officer_sees_their_day(demo, page: Page, device, problems):
     sign_in(page, demo, "officer")
     expect(page).to_have_url(re.compile(r"/rota/my-day/$"))
     expect(page.get_by_role("heading", level=2).first).to_contain_text("Today")
@@ -43,7 +43,7 @@ def test_an_officer_sees_their_day(demo, page, device, problems):
     look(page, device, problems, "officer-my-day")
 
 
-def test_a_coordinator_asks_a_volunteer_for_a_place_on_a_joint_patrol(demo, page, device, problems):
+def test_a_coordinator_asks_a_volunteer_for_a_place_on_a_joint_patrol(demo, page: Page, device, problems):
     sign_in(page, demo, "coordinator")
     expect(page).to_have_url(re.compile(r"/rota/joint/$"))
     look(page, device, problems, "coordinator-joint-patrols")
@@ -86,7 +86,7 @@ def test_a_coordinator_asks_a_volunteer_for_a_place_on_a_joint_patrol(demo, page
     look(page, device, problems, "coordinator-joint-patrol-asked")
 
 
-def test_a_coordinator_searches_the_volunteers(demo, page, device, problems):
+def test_a_coordinator_searches_the_volunteers(demo, page: Page, device, problems):
     sign_in(page, demo, "coordinator")
     page.goto(f"{demo}/people/volunteers/")
     rows = page.locator("#volunteer-rows tbody tr")
