@@ -23,6 +23,7 @@ from .models import (
     GenerationRun,
     Patrol,
     PatrolKind,
+    PatrolStatus,
     RuleGenerationState,
     SlotStatus,
     Visit,
@@ -405,10 +406,22 @@ def patrol_slots(patrol: Patrol) -> list[VolunteerSlot]:
 
 def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:
     """The volunteers a coordinator can ask for a place on `patrol`: active, of its area, with a
-    CST card valid on the patrol's local date (slot_fill refuses the others). One query."""
+    CST card valid on the patrol's local date, and not asked or confirmed on another scheduled
+    patrol overlapping this one — the volunteers slot_fill would accept. One query."""
     patrol_day = patrol.starts_at.astimezone(patrol.area.zone).date()
-    return Volunteer.objects.filter(area_id=patrol.area_id, active=True, card_expires__gte=patrol_day).order_by(
-        "call_sign"
+    # The same overlap slot_fill refuses (patrols.services.editing.clash_message): back to back
+    # is not an overlap.
+    busy = VolunteerSlot.objects.filter(
+        volunteer=OuterRef("pk"),
+        status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED),
+        patrol__status=PatrolStatus.SCHEDULED,
+        patrol__starts_at__lt=patrol.ends_at,
+        patrol__ends_at__gt=patrol.starts_at,
+    ).exclude(patrol_id=patrol.pk)
+    return (
+        Volunteer.objects.filter(area_id=patrol.area_id, active=True, card_expires__gte=patrol_day)
+        .exclude(Exists(busy))
+        .order_by("call_sign")
     )
 
 

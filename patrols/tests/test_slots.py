@@ -220,6 +220,20 @@ def test_a_volunteer_back_to_back_with_another_patrol_is_not_an_overlap(world, p
     assert _state(patrol)[0][0] == (SlotStatus.REQUESTED, ari.pk, None)
 
 
+def test_the_joint_page_offers_only_volunteers_free_at_that_time(world, patrol, ari, dina, coordinator):
+    overlapping = _joint(make_site(world.area_a, name="Yavneh College"), starts_at=TOMORROW_9 + HOUR, places=1)
+    back_to_back = _joint(make_site(world.area_a, name="Kerem House"), starts_at=TOMORROW_9 - 2 * HOUR, places=1)
+    slot_fill(slot=overlapping.slots.get(), volunteer=ari, by=coordinator)
+    slot_fill(slot=back_to_back.slots.get(), volunteer=dina, by=coordinator)
+
+    page = world.client("coordinator").get(reverse("patrols:joint_patrol", args=[patrol.pk])).content.decode()
+
+    # Ari is asked for 10:00–12:00 elsewhere, which slot_fill would refuse here; Dina's 07:00–09:00
+    # ends as this one starts, so she is offered.
+    assert f'value="{dina.pk}"' in page
+    assert f'value="{ari.pk}"' not in page
+
+
 def test_a_declined_volunteer_elsewhere_is_free_again(world, patrol, ari, coordinator):
     other = _joint(make_site(world.area_a, name="Yavneh College"), places=1)
     elsewhere = other.slots.get()
