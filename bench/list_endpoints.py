@@ -254,9 +254,9 @@ def _fill(patrol_count: int) -> dict[str, Any]:
             INSERT INTO patrols_generationrun (
                 area_id, trigger, window_start, window_end, status, progress, progress_message,
                 created, updated, cancelled, restored, kept, pinned, held, rules_replanned, rules_extended,
-                queued_at, started_at, finished_at, error, warnings)
+                queued_at, started_at, finished_at, error, warnings, attempts, heartbeat_at)
             SELECT a.id, 'nightly', d::date, d::date + 83, 'succeeded', 100, 'Done', 0, 0, 0, 0, 0, 0, 0, 0, 1,
-                   d, d + interval '1 second', d + interval '3 seconds', '', ''
+                   d, d + interval '1 second', d + interval '3 seconds', '', '', 1, d + interval '2 seconds'
             FROM protected_sites_area a,
                  generate_series(%(first)s::timestamptz, %(first)s::timestamptz + interval '500 days',
                                  interval '1 day') AS d
