@@ -163,6 +163,9 @@ class KeysetPagination(BasePagination):
         if field.is_relation:
             field = field.target_field
         cleaned = field.to_python(value)
+        # The column's own limits too (an integer past a bigint is an OverflowError in the
+        # database driver, not a row that is not there).
+        field.run_validators(cleaned)
         if isinstance(cleaned, datetime):
             if cleaned.tzinfo is None:
                 raise ValueError("a naive date-time")

@@ -178,6 +178,14 @@ def test_a_cursor_not_from_the_list_is_a_400_naming_cursor(world, params):
     assert response.status_code == 400 and list(response.json()) == ["cursor"], response.content
 
 
+@pytest.mark.parametrize("huge", [10**30, -(10**30), 2**63])
+def test_a_slots_cursor_with_a_patrol_id_past_the_column_is_a_400(world, huge):
+    _add_patrols(world, 3)
+    cursor = _cursor({"p": ["2030-01-01T00:00:00+00:00", huge, 1], "r": 0})
+    response = world.client("admin").get(reverse("slot-list"), {"cursor": cursor})
+    assert response.status_code == 400 and list(response.json()) == ["cursor"], response.content
+
+
 @pytest.mark.parametrize("size", ["0", "201", "ten", "-5"])
 def test_a_page_size_out_of_range_is_a_400_naming_page_size(world, size):
     response = world.client("admin").get(reverse("patrol-list"), {"page_size": size})
