@@ -36,6 +36,8 @@ class PatrolViewFilter(django_filters.FilterSet):
 
     # Dates are days in the project's time zone; a record belongs to the hour it was seen in.
     def filter_start(self, queryset, name, value):
+        if value <= date.min + timedelta(days=1):  # the first day: everything (and no overflow east of UTC)
+            return queryset
         return queryset.filter(bucket_start__gte=_local_midnight(value))
 
     def filter_end(self, queryset, name, value):

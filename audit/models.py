@@ -40,7 +40,9 @@ class PatrolViewRecord(models.Model):
         ]
         indexes = [
             # The inspector's page and the API: an area's records, newest hour first.
-            models.Index(fields=["area", "-bucket_start"], name="audit_view_area_hour"),
+            models.Index(fields=["area", "-bucket_start", "-id"], name="audit_view_area_hour_id"),
+            # An admin's pages of every area, in the same keyset order.
+            models.Index(fields=["-bucket_start", "-id"], name="audit_view_hour_id"),
             # The retention purge: every row older than a cut-off.
             models.Index(fields=["bucket_start"], name="audit_view_hour"),
         ]

@@ -100,12 +100,13 @@ def test_an_inspector_reads_the_records_of_their_area_and_never_another(world, r
     html = world.client("inspector_a").get(reverse("audit:patrol_views")).content.decode()
     assert "<code>patrols:my_day</code>" in html and "<code>patrols:joint</code>" in html
     assert "<code>api:patrol-list</code>" not in html
-    assert world.client("inspector_b").get(reverse("patrol-view-record-list"), {"area": "area-a"}).json()["count"] == 0
+    outsider = world.client("inspector_b").get(reverse("patrol-view-record-list"), {"area": "area-a"})
+    assert outsider.json()["results"] == []
 
 
 @pytest.mark.django_db
 def test_an_admin_reads_every_record(world, records):
-    assert world.client("admin").get(reverse("patrol-view-record-list")).json()["count"] == 3
+    assert len(world.client("admin").get(reverse("patrol-view-record-list")).json()["results"]) == 3
 
 
 @pytest.mark.django_db
@@ -145,6 +146,63 @@ def test_the_record_filters_by_user_channel_and_dates(world, records):
 def test_a_bad_filter_is_a_400_naming_the_field(world, params, field):
     response = world.client("inspector_a").get(reverse("patrol-view-record-list"), params)
     assert response.status_code == 400 and field in response.json()
+
+
+@pytest.mark.parametrize("zone", ["Europe/London", "Asia/Jerusalem", "Pacific/Kiritimati"])
+def test_the_first_and_last_days_are_whole_ranges_in_any_time_zone(world, records, settings, zone):
+    settings.TIME_ZONE = zone  # east of UTC, the first day's midnight is before year 1 in UTC
+    client = world.client("inspector_a")
+    everything = len(client.get(reverse("patrol-view-record-list")).json()["results"])
+    for params in ({"start": "0001-01-01"}, {"end": "9999-12-31"}, {"start": "0001-01-01", "end": "9999-12-31"}):
+        response = client.get(reverse("patrol-view-record-list"), params)
+        assert response.status_code == 200, (params, response.content)
+        assert len(response.json()["results"]) == everything > 0
+
+
+def _hours_of_records(world, first: int, last: int):
+    for hour in range(first, last):
+        _record(world, "officer", world.area_a, "patrols:my_day", now=NOW - timedelta(hours=hour))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["inspector_a", "admin"])
+def test_the_record_api_costs_the_same_for_3_or_300_hours_and_never_counts_them(world, persona):
+    from django.db import connection as default
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = world.client(persona), reverse("patrol-view-record-list")
+    client.get(url)  # warm the session
+
+    def queries():
+        with CaptureQueriesContext(default) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"].upper() for query in captured.captured_queries]
+
+    _hours_of_records(world, 0, 3)
+    small = queries()
+    _hours_of_records(world, 3, 300)
+    large = queries()
+    assert len(small) == len(large)
+    assert not any("COUNT(" in sql for sql in large), large
+    body = client.get(url).json()
+    assert set(body) == {"next", "previous", "results"} and len(body["results"]) == 50
+    following = client.get(body["next"]).json()["results"]
+    assert following[0]["bucket_start"] < body["results"][-1]["bucket_start"]
+
+
+@pytest.mark.django_db
+def test_the_record_page_shows_the_newest_rows_and_says_when_there_are_more(world, django_assert_num_queries):
+    from audit.views import PAGE_ROWS
+
+    client = world.client("inspector_a")
+    _hours_of_records(world, 0, PAGE_ROWS)
+    page = client.get(reverse("audit:patrol_views")).content.decode()
+    assert "Showing the newest" not in page
+    _hours_of_records(world, PAGE_ROWS, PAGE_ROWS + 5)
+    with django_assert_num_queries(4):  # session, user, memberships, the newest rows (no count)
+        page = client.get(reverse("audit:patrol_views")).content.decode()
+    assert f"Showing the newest {PAGE_ROWS} records" in page
+    assert page.count("patrols:my_day") >= PAGE_ROWS
 
 
 # ---- append-only --------------------------------------------------------------------------------
