@@ -230,8 +230,8 @@ def test_the_joint_page_offers_only_volunteers_free_at_that_time(world, patrol, 
 
     # Ari is asked for 10:00–12:00 elsewhere, which slot_fill would refuse here; Dina's 07:00–09:00
     # ends as this one starts, so she is offered.
-    assert f'value="{dina.pk}"' in page
-    assert f'value="{ari.pk}"' not in page
+    assert f'<option value="{dina.pk}">{dina.call_sign} {dina.name}</option>' in page
+    assert f"{ari.call_sign} {ari.name}</option>" not in page
 
 
 def test_a_declined_volunteer_elsewhere_is_free_again(world, patrol, ari, coordinator):
