@@ -2,22 +2,15 @@
 
 from django.contrib import admin
 
+from sites.admin import ReadOnlyAdminMixin
+
 from .models import PatrolViewRecord
 
 
 @admin.register(PatrolViewRecord)
-class PatrolViewRecordAdmin(admin.ModelAdmin):
+class PatrolViewRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["bucket_start", "user", "area", "channel", "count", "first_seen", "last_seen"]
     list_filter = ["area", "channel"]
     search_fields = ["user__username", "channel"]
     date_hierarchy = "bucket_start"
     list_select_related = ["user", "area"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,19 +9,9 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from audit.recording import PatrolViewAuditAdminMixin
+from sites.admin import ReadOnlyAdminMixin
 
 from .models import Assignment, GenerationRun, Patrol, RuleGenerationState, Visit, VolunteerSlot
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssignmentInline(admin.TabularInline):
@@ -45,7 +35,7 @@ class VolunteerSlotInline(admin.TabularInline):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):  # audit: records who viewed
+class PatrolAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):  # audit: records who viewed
     """Read-only here: a change must pin the patrol and bump its version, which the services do."""
 
     list_display = ["starts_at", "ends_at", "site", "area", "kind", "label", "status", "pinned", "rule"]
@@ -58,7 +48,7 @@ class PatrolAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     audit_patrol_attr = "patrol"  # audit: each row names its patrol's time
     list_display = ["patrol", "officer", "assigned_by", "created_at"]
     list_select_related = ["patrol__site", "officer__user"]
@@ -67,7 +57,7 @@ class AssignmentAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdm
 
 
 @admin.register(VolunteerSlot)
-class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
     audit_patrol_attr = "patrol"  # audit: each row names its patrol's time
     list_display = ["patrol", "volunteer", "status", "confirmed_by", "confirmed_at"]
     list_filter = ["status"]
@@ -76,14 +66,14 @@ class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyMixin, SimpleHistory
 
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VisitAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["patrol", "officer", "checked_in_at", "checked_out_at"]
     list_select_related = ["patrol__site", "officer__user"]
     raw_id_fields = ["patrol", "officer"]
 
 
 @admin.register(GenerationRun)
-class GenerationRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class GenerationRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "area",
@@ -105,5 +95,5 @@ class GenerationRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(RuleGenerationState)
-class RuleGenerationStateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RuleGenerationStateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["rule", "generated_from", "generated_until", "fingerprint", "last_run", "updated_at"]

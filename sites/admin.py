@@ -11,6 +11,20 @@ class AreaAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ReadOnlyAdminMixin:
+    """For rows only the product's own services write (patrols, runs, the audit record): the
+    admin shows them and cannot add, change or delete them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AreaFixedOnceSetAdmin(admin.ModelAdmin):
     """The area is chosen when the object is made and read-only after (models refuse a move)."""
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from calendar_rules.models import PatrolRule
 from calendar_rules.tests.factories import make_rule
+from calendar_rules.tests.test_pages import form_data as rule_form_data
 from patrols.models import Patrol
 from sites.models import Site
 
@@ -164,25 +165,7 @@ def test_a_rule_saved_with_the_year_9999_still_opens(world):
 
 def test_a_rule_edit_to_the_year_9999_on_the_page_is_refused(world):
     rule = make_rule(world.area_a)
-    data = {
-        "area": world.area_a.pk,
-        "label": rule.label,
-        "kind": "police",
-        "officers_required": 1,
-        "volunteers_required": 0,
-        "trigger": "rrule",
-        "recurrence": "FREQ=DAILY",
-        "timing": "day",
-        "start_anchor": "time",
-        "start_time": "09:00",
-        "start_offset_minutes": 0,
-        "duration_minutes": 60,
-        "end_offset_minutes": 0,
-        "site_selection": "kinds",
-        "site_kinds": ["synagogue"],
-        "valid_from": "9999-01-01",
-        "version": rule.version,
-    }
+    data = rule_form_data(world, valid_from="9999-01-01", version=rule.version)
     response = world.client("inspector_a").post(reverse("calendar_rules:rule_edit", args=[rule.pk]), data)
     assert response.status_code == 200
     assert "valid_from" in response.context["form"].errors
