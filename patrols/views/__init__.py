@@ -1,0 +1,30 @@
+"""Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
+patrols and their places (`joint`), the inspector's rota (`board`) and generation runs (`runs`)."""
+
+from .board import RotaView
+from .joint import (
+    JointPatrolsView,
+    JointPatrolView,
+    SlotConfirmView,
+    SlotDeclineView,
+    SlotFillView,
+    SlotReleaseView,
+    slot_page_context,
+)
+from .officer import MyDayView
+from .runs import RunListView, RunProgressView, RunStartView
+
+__all__ = [
+    "JointPatrolView",
+    "JointPatrolsView",
+    "MyDayView",
+    "RotaView",
+    "RunListView",
+    "RunProgressView",
+    "RunStartView",
+    "SlotConfirmView",
+    "SlotDeclineView",
+    "SlotFillView",
+    "SlotReleaseView",
+    "slot_page_context",
+]
