@@ -225,6 +225,7 @@ def test_the_board_says_where_the_generated_rota_ends_and_shades_the_days_past_i
     assert f'max="{(TODAY + timedelta(days=550)).isoformat()}"' in html
     html = _board(world)
     assert "Generated to 11 Jan 2026" in html and "Not generated</span>" not in html
+    assert 'name="until" id="id_until" value="2026-02-08"' in html  # four weeks past the horizon
 
 
 def test_before_any_run_the_board_says_the_rota_has_not_been_generated(world):

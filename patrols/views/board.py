@@ -184,7 +184,12 @@ class RotaView(PatrolViewAuditMixin, BoardQueryMixin, TemplateView):
             shown_site_count=len(rows["sites"]),
             horizon=horizon,
             beyond_horizon=horizon is not None and query["end"] > horizon,
-            generate_default=min(max(query["end"], today), furthest),
+            # "Generate to": the end of the week shown when it runs past the generated rota, else
+            # four weeks past where it ends.
+            generate_default=min(
+                max(query["end"], today) if horizon is None or query["end"] > horizon else horizon + timedelta(days=28),
+                furthest,
+            ),
             generate_max=furthest,
             previous_url=week(max(start - timedelta(days=days), FIRST_DAY)),
             next_url=week(min(start + timedelta(days=days), LAST_DAY)),
