@@ -179,7 +179,10 @@ class RotaView(PatrolViewAuditMixin, BoardQueryMixin, TemplateView):
 
         furthest = today + timedelta(days=settings.ROTA_GENERATE_AHEAD_MAX_DAYS)
         context.update(
-            columns=[(column, self.board_url("patrols:rota_day", query, day=column.date)) for column in rows["days"]],
+            head_html=render(
+                "board_head.html",
+                {"columns": [(day, self.board_url("patrols:rota_day", query, day=day.date)) for day in rows["days"]]},
+            ),
             rows_html=render("board_rows.html", rows),
             shown_site_count=len(rows["sites"]),
             horizon=horizon,
