@@ -291,7 +291,8 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     """An officer's patrols today and on the next `days - 1` days, in the areas where they hold the
     officer role *now* (one removed from an area no longer sees its patrols, site notes or CST
     names). "Today" is each area's own local date. Per day: its date (in the first area's time
-    zone, by name), and the patrols with local start and end times and CST partners."""
+    zone, by name), the patrols with local start and end times and CST partners, and the officer's
+    own absences that day (read as dates of that first area)."""
     areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
     if not areas:
         return []
@@ -313,12 +314,17 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     first_today = todays[areas[0].pk]
     names = {0: "Today", 1: "Tomorrow"}
     labels = day_labels(first_today, days)
+    last_day = first_today + timedelta(days=days - 1)
+    absences = list(
+        Absence.objects.filter(officer=officer, starts_on__lte=last_day, ends_on__gte=first_today).order_by("starts_on")
+    )
     return [
         {
             "date": first_today + timedelta(days=offset),
             "name": names.get(offset, ""),
             **labels[first_today + timedelta(days=offset)],
             "items": items.get(offset, []),
+            "absences": [a for a in absences if a.starts_on <= first_today + timedelta(days=offset) <= a.ends_on],
         }
         for offset in range(days)
     ]
