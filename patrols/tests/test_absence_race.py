@@ -38,7 +38,7 @@ def test_an_assignment_made_while_an_absence_is_being_recorded_waits_and_is_refu
     )
     day = starts.astimezone(world.area_a.zone).date()
     recorded, release = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
+    errors: list[ValidationError] = []
 
     def record():
         try:
