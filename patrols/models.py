@@ -37,6 +37,7 @@ __all__ = [
     "RUN_TIME_LIMIT_SECONDS",
     "Assignment",
     "GenerationRun",
+    "MissedReason",
     "Patrol",
     "PatrolKind",
     "PatrolStatus",
@@ -54,6 +55,17 @@ class PatrolStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
     MISSED = "missed", "Missed"
+
+
+class MissedReason(models.TextChoices):
+    """Why nobody attended a patrol, as an inspector records it."""
+
+    DIVERTED = "diverted", "Diverted to a call"
+    SHORT_STAFFED = "short_staffed", "Short-staffed"
+    OFFICER_UNAVAILABLE = "officer_unavailable", "Officer unavailable"
+    SITE_CLOSED = "site_closed", "Site closed or no access"
+    NOT_RECORDED = "not_recorded", "Attended but not checked in"
+    OTHER = "other", "Other"
 
 
 class RunTrigger(models.TextChoices):
@@ -179,6 +191,15 @@ class Patrol(models.Model):
     # restore it if the rule plans it again.
     cancelled_by_generator = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    # A missed patrol: why, as an inspector records it (reports list the reasons).
+    missed_reason = models.CharField(max_length=20, choices=MissedReason.choices, blank=True)
+    missed_note = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    # A joint patrol: where and when police and CST meet, and the CST team leader's volunteer.
+    briefing_point = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    briefing_at = models.DateTimeField(null=True, blank=True)
+    cst_team_leader = models.ForeignKey(
+        Volunteer, null=True, blank=True, on_delete=models.SET_NULL, related_name="patrols_led"
+    )
     version = models.PositiveIntegerField(default=1)
     # The run that last wrote this patrol: an audit pointer, not an invariant. No database
     # constraint: checking it would cost every generated row a foreign-key look-up at commit
@@ -338,6 +359,13 @@ class Visit(models.Model):
     longitude = models.DecimalField(
         max_digits=8, decimal_places=5, null=True, blank=True, validators=longitude_validators
     )
+    # Metres from the site's point when a position was given (flagged past the area's distance).
+    distance_m = models.PositiveIntegerField(null=True, blank=True)
+    # Made by the phone for each check-in, so a retry (or an offline check-in sent twice) is
+    # recognised and answered with the visit already made, never a second one.
+    client_id = models.UUIDField(null=True, blank=True, unique=True)
+    # When the server received it: a check-in made offline carries its own earlier checked_in_at.
+    received_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering = ["checked_in_at"]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone as django_timezone
 from simple_history.models import HistoricalRecords
@@ -45,6 +45,8 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA time zone.", code="timezone") from None
 
 
+duty_phone_validator = RegexValidator(r"^\+?[0-9 ()-]{7,20}$", "Enter a phone number of digits, spaces and + ( ) -.")
+
 latitude_validators = [MinValueValidator(-90), MaxValueValidator(90)]
 longitude_validators = [MinValueValidator(-180), MaxValueValidator(180)]
 
@@ -69,6 +71,18 @@ class Area(models.Model):
     min_rest_hours = models.PositiveSmallIntegerField(
         "shortest rest between duties (hours)", default=11, validators=[MaxValueValidator(24)]
     )
+    # Shown to officers on joint patrols (DESIGN.md §6: volunteers' own numbers stay with the
+    # coordinators; officers get the CST duty line of the area).
+    cst_duty_phone = models.CharField("CST duty phone", max_length=20, blank=True, validators=[duty_phone_validator])
+    # A check-in further than this from the site's point is flagged to the inspector.
+    check_in_flag_distance_m = models.PositiveIntegerField(
+        "flag check-ins further than (metres)",
+        default=300,
+        validators=[MinValueValidator(10), MaxValueValidator(50_000)],
+    )
+    # Officers' calendar feeds carry a neutral title ("Shomer duty") unless the area allows the
+    # site's name in it (feeds end up in cloud calendars).
+    feed_shows_site_name = models.BooleanField("site name in calendar feeds", default=False)
 
     class Meta:
         ordering = ["name"]
