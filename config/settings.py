@@ -252,6 +252,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The rota generator looks this many days ahead.
 ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
+# An officer's patrols less than this many hours apart are one duty: the area's longest duty and
+# shortest rest between duties are measured on duties, not on single patrols (patrols/duties.py).
+DUTY_GAP_HOURS = env_int("DUTY_GAP_HOURS", 4, minimum=0)
+if DUTY_GAP_HOURS > 24:
+    raise ImproperlyConfigured(f"DUTY_GAP_HOURS must be at most 24, got {DUTY_GAP_HOURS}.")
 # A running generation run not heard from for this long is marked failed: its process stopped
 # (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
 # this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).

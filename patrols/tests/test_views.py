@@ -93,7 +93,7 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
     officer = world.users["officer"].officer
     sites = make_sites(world.area_a, 6, prefix="Day")
     for number, site in enumerate(sites):
-        start = datetime(2026, 1, 5, 9 + 2 * number, 0, tzinfo=UTC)
+        start = datetime(2026, 1, 5, 9 + number, 0, tzinfo=UTC)  # one six-hour duty
         patrol = patrol_create_manual(
             site=site,
             starts_at=start,
