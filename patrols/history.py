@@ -158,7 +158,7 @@ def _assignment_entries(patrol: Patrol) -> list[tuple[datetime, int, HistoryEntr
     for record in records:
         officer = str(record.officer)
         reason = (record.history_change_reason or "").strip()
-        override = (getattr(record, "override_reason", "") or "").strip()
+        override = (record.override_reason or "").strip()
         if record.history_type == "+":
             if override:
                 what, given = f"assigned {officer} over a warning", override
