@@ -45,6 +45,12 @@ class AssignmentCreateSerializer(serializers.Serializer):
     )
 
 
+class AssignmentRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[single_line_text]
+    )
+
+
 class OverrideNeededSerializer(serializers.Serializer):
     """400 when the assignment would break a soft rule and no `override_reason` was given."""
 
@@ -140,9 +146,10 @@ class AssignmentViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, views
     )
     def destroy(self, request, *args, **kwargs):
         assignment = self.get_object()
-        reason = request.query_params.get("reason", "")
+        query = AssignmentRemoveSerializer(data={"reason": request.query_params.get("reason", "")})
+        query.is_valid(raise_exception=True)
         try:
-            services.assignment_delete(assignment=assignment, by=request.user, reason=reason)
+            services.assignment_delete(assignment=assignment, by=request.user, reason=query.validated_data["reason"])
         except DjangoValidationError as refused:
             if hasattr(refused, "error_dict"):
                 raise

@@ -170,12 +170,22 @@ def test_others_cannot_take_an_officer_off(world, officer, persona, status):
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
-def test_a_bad_reason_to_take_off_is_a_400_and_changes_nothing(world, officer):
+@pytest.mark.parametrize("reason", ["x" * 201, "a%00b", "a%1Bb"])
+def test_a_bad_reason_to_take_off_is_a_400_and_changes_nothing(world, officer, reason):
     assignment = assignment_create(patrol=_patrol(world), officer=officer, by=None)
     response = world.client("inspector_a").delete(
-        reverse("assignment-detail", args=[assignment.pk]) + "?reason=" + "x" * 201
+        reverse("assignment-detail", args=[assignment.pk]) + "?reason=" + reason
     )
-    assert response.status_code == 400 and "reason" in response.data
+    assert response.status_code == 400 and "reason" in response.data, response.data
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_an_officer_cannot_be_taken_off_a_patrol_that_has_started(world, officer, frozen):
+    assignment = assignment_create(patrol=_patrol(world), officer=officer, by=None)
+    frozen.move_to(TOMORROW_8 + HOUR / 2)
+    response = world.client("inspector_a").delete(reverse("assignment-detail", args=[assignment.pk]))
+    assert response.status_code == 400
+    assert "stays on the record" in str(response.data["non_field_errors"])
     assert Assignment.objects.filter(pk=assignment.pk).exists()
 
 
@@ -324,3 +334,40 @@ def test_absences_filter_by_officer_and_dates(world, officer, absence):
     for bad in ({"from": "2026-13-01"}, {"to": "9999-01-01"}, {"officer": "x"}):
         response = client.get(url, bad)
         assert response.status_code == 400 and set(bad) <= set(response.data), response.data
+
+
+# ---- queries --------------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_detail_and_the_suggestions_cost_the_same_queries_for_few_and_many_officers(world, officer):
+    patrol = _patrol(world, kind=PatrolKind.JOINT, volunteers_required=3, officers_required=8)
+    client = world.client("inspector_a")
+    detail, suggestions = reverse("patrol-detail", args=[patrol.pk]), reverse("patrol-suggestions", args=[patrol.pk])
+    assignment_create(patrol=patrol, officer=officer, by=None)
+    few = (_queries(client, detail), _queries(client, suggestions))
+    for number in range(6):
+        more = make_user(f"pc{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC2{number:02d}").officer
+        assignment_create(patrol=patrol, officer=more, by=None)
+        make_user(f"spare{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC3{number:02d}")
+    assert (_queries(client, detail), _queries(client, suggestions)) == few
+
+
+def test_the_absence_list_costs_the_same_queries_for_few_and_many(world, officer):
+    client = world.client("inspector_a")
+    url = reverse("absence-list")
+    absence_create(officer=officer, kind="leave", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 2), by=None)
+    few = _queries(client, url)
+    for number in range(8):
+        other = make_user(f"pc{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC2{number:02d}").officer
+        absence_create(officer=other, kind="sickness", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 2), by=None)
+    assert _queries(client, url) == few
