@@ -310,7 +310,8 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     """An officer's patrols today and on the next `days - 1` days, in the areas where they hold the
     officer role *now* (one removed from an area no longer sees its patrols, site notes or CST
     names). "Today" is each area's own local date. Per day: its date (in the first area's time
-    zone, by name), and the patrols with local start and end times and CST partners."""
+    zone, by name), the patrols with local start and end times and CST partners, and the officer's
+    own absences that day (read as dates of that first area)."""
     areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
     if not areas:
         return []
@@ -332,12 +333,17 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     first_today = todays[areas[0].pk]
     names = {0: "Today", 1: "Tomorrow"}
     labels = day_labels(first_today, days)
+    last_day = first_today + timedelta(days=days - 1)
+    absences = list(
+        Absence.objects.filter(officer=officer, starts_on__lte=last_day, ends_on__gte=first_today).order_by("starts_on")
+    )
     return [
         {
             "date": first_today + timedelta(days=offset),
             "name": names.get(offset, ""),
             **labels[first_today + timedelta(days=offset)],
             "items": items.get(offset, []),
+            "absences": [a for a in absences if a.starts_on <= first_today + timedelta(days=offset) <= a.ends_on],
         }
         for offset in range(days)
     ]
@@ -532,9 +538,10 @@ def officer_suggestions(patrol: Patrol, *, now: datetime) -> list[Suggestion]:
     Counts: the officer's patrols (any area, not cancelled or missed, not this one) starting on a
     local date within FAIRNESS_DAYS of the patrol's; a Shabbat/festival duty is a day of those
     that is Shabbat or a yom tov (calendar_rules.jewish_calendar) on which they have a patrol.
-    Local dates are read in the patrol's area time zone. Four queries however many officers.
-    `now` is the moment the list is made for (kept for callers; the counts are around the
-    patrol's day, not today)."""
+    Local dates are read in the patrol's area time zone. Three queries however many officers (the
+    officers, their patrols around this one, their absences), plus the patrol's area if it is not
+    loaded. `now` is the moment the list is made for; the counts are around the patrol's day, not
+    today, so a suggestion for a patrol next month weighs the weeks around it."""
     area = patrol.area
     tz = area.zone
     day = patrol.starts_at.astimezone(tz).date()

@@ -104,8 +104,9 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
         )
         assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    # session, user, memberships, officer, the officer's areas, assignments, partners, the view record
-    with django_assert_num_queries(8):
+    # session, user, memberships, officer, the officer's areas, assignments, partners, absences,
+    # the view record
+    with django_assert_num_queries(9):
         response = client.get(reverse("patrols:my_day"))
     assert response.content.decode().count("patrol-card") == 6
 

@@ -1,6 +1,8 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's rota (`board`) and generation runs (`runs`)."""
+patrols and their places (`joint`), the inspector's rota (`board`), generation runs (`runs`) and
+officers' absences (`absences`)."""
 
+from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaView
 from .joint import (
     JointPatrolsView,
@@ -15,6 +17,10 @@ from .officer import MyDayView
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "AbsenceCreateView",
+    "AbsenceDeleteView",
+    "AbsenceEditView",
+    "AbsenceListView",
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",

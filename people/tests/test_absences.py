@@ -191,3 +191,24 @@ def test_the_admin_edits_and_deletes_through_the_services(world, leave):
     response = client.post(reverse("admin:people_absence_delete", args=[leave.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert Absence.history.filter(history_type="-").get().history_user == world.users["admin"]
+
+
+def test_absences_are_scoped_as_design_section_6_says(world, officer, inspector, leave):
+    from people.selectors import absences_for_inspection, absences_visible_to
+    from sites.access import access_for
+
+    others = _create(world.users["inspector_b"].officer, None)  # an officer profile rostered nowhere as officer
+    seen = {
+        persona: (
+            set(absences_visible_to(access_for(world.users[persona]))),
+            set(absences_for_inspection(access_for(world.users[persona]))),
+        )
+        for persona in ("officer", "coordinator", "inspector_a", "inspector_b", "admin")
+    }
+    assert seen == {
+        "officer": ({leave}, set()),
+        "coordinator": (set(), set()),
+        "inspector_a": ({leave}, {leave}),
+        "inspector_b": (set(), set()),
+        "admin": ({leave, others}, {leave, others}),
+    }
