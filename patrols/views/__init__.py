@@ -1,9 +1,9 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's rota (`board`), generation runs (`runs`) and
-officers' absences (`absences`)."""
+patrols and their places (`joint`), the inspector's week board and day view (`board`), generation
+runs (`runs`) and officers' absences (`absences`)."""
 
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
-from .board import RotaView
+from .board import RotaDayView, RotaRowsView, RotaView
 from .joint import (
     JointPatrolsView,
     JointPatrolView,
@@ -24,6 +24,8 @@ __all__ = [
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
+    "RotaDayView",
+    "RotaRowsView",
     "RotaView",
     "RunListView",
     "RunProgressView",
