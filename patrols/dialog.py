@@ -1,0 +1,167 @@
+"""What the inspector's patrol dialog reads: the patrol in its area's time, its officers and CST
+places, the officers it may be given, its history, and — when an edit came from a stale copy —
+what changed since the version the inspector had.
+
+Reads only (a selector module for one page); the writes are the services'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from people.models import Officer
+from sites.access import Access
+from sites.models import Membership, Role
+
+from .models import Assignment, Patrol, PatrolStatus, SlotStatus
+
+# The fields of a patrol whose change an inspector must hear about before editing it again.
+_WATCHED = ("starts_at", "ends_at", "site", "kind", "officers_required", "volunteers_required", "label", "status")
+
+
+def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
+    """The patrols an inspector may edit: those of the areas they inspect (an admin: all)."""
+    return access.scope(Patrol.objects.select_related("site", "area", "last_run"), Role.INSPECTOR)
+
+
+def patrol_assignments(patrol: Patrol) -> list[Assignment]:
+    return list(patrol.assignments.select_related("officer__user").order_by("officer__collar_number"))
+
+
+def slot_counts(patrol: Patrol) -> dict[str, int]:
+    counts = dict.fromkeys(SlotStatus.values, 0)
+    for status in patrol.slots.values_list("status", flat=True):
+        counts[status] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class OfficerChoice:
+    """An officer the dialog offers, as selectors.officer_suggestions ranks them."""
+
+    officer: Officer
+    suggested: bool
+    reason: str
+    warnings: tuple[str, ...] = ()
+
+
+def area_officers(patrol: Patrol) -> QuerySet[Officer]:
+    """The officers rostered in the patrol's area, active or not (the service says why not)."""
+    rostered = Membership.objects.filter(user_id=OuterRef("user_id"), area_id=patrol.area_id, group__name=Role.OFFICER)
+    return Officer.objects.filter(Exists(rostered)).select_related("user").order_by("collar_number")
+
+
+def officer_choices(patrol: Patrol, *, now: datetime) -> list[OfficerChoice]:
+    """The area's officers not yet on the patrol, ranked fairly with the reason for each."""
+    on_it = set(patrol.assignments.values_list("officer_id", flat=True))
+    choices = []
+    for officer in area_officers(patrol):
+        if officer.pk in on_it:
+            continue
+        if not officer.active:
+            choices.append(OfficerChoice(officer, False, "not active"))
+        else:
+            choices.append(OfficerChoice(officer, True, ""))
+    return sorted(choices, key=lambda choice: not choice.suggested)
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: datetime
+    who: str
+    what: str
+    reason: str = ""
+
+
+def _who(record: Any) -> str:
+    user = record.history_user
+    if user is None:
+        return "the system"
+    return user.get_full_name() or user.get_username()
+
+
+def _span(patrol: Any, zone) -> str:
+    begins, ends = patrol.starts_at.astimezone(zone), patrol.ends_at.astimezone(zone)
+    return f"{begins:%a %-d %b} {begins:%H:%M}–{ends:%H:%M}"
+
+
+def _changes(old: Any, new: Any, zone) -> list[str]:
+    """What differs between two historical records of a patrol, said as an inspector would."""
+    said = []
+    if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at):
+        said.append(f"moved from {_span(old, zone)} to {_span(new, zone)}")
+    if old.site_id != new.site_id:
+        said.append(f"site changed from {old.site.name} to {new.site.name}")
+    if old.kind != new.kind:
+        said.append(f"kind changed from {old.kind} to {new.kind}")
+    if old.officers_required != new.officers_required:
+        said.append(f"officers needed {old.officers_required} → {new.officers_required}")
+    if old.volunteers_required != new.volunteers_required:
+        said.append(f"CST places {old.volunteers_required} → {new.volunteers_required}")
+    if old.label != new.label:
+        said.append(f"label changed from “{old.label}” to “{new.label}”")
+    if old.status != new.status:
+        if new.status == PatrolStatus.CANCELLED:
+            said.append(f"cancelled: {new.cancel_reason}" if new.cancel_reason else "cancelled")
+        elif old.status == PatrolStatus.CANCELLED and new.status == PatrolStatus.SCHEDULED:
+            said.append("restored")
+        else:
+            said.append(f"status {old.status} → {new.status}")
+    return said
+
+
+def changes_since(patrol: Patrol, version: int) -> list[HistoryLine]:
+    """What was done to `patrol` after `version` (oldest first): each hand edit with who made it and
+    when; a change the generator made (its writes have no history rows) as its run."""
+    records = list(patrol.history.select_related("history_user", "site").order_by("history_date", "history_id"))
+    zone = patrol.area.zone
+    lines = []
+    for previous, record in zip([None, *records], records, strict=False):
+        if record.version <= version or previous is None:
+            continue
+        said = _changes(previous, record, zone)
+        if said:
+            lines.append(HistoryLine(record.history_date, _who(record), "; ".join(said)))
+    latest_by_hand = records[-1].version if records else 0
+    if patrol.version > max(latest_by_hand, version):
+        run = patrol.last_run
+        what = f"changed by rota run #{run.pk}" if run is not None else "changed by the rota generator"
+        lines.append(HistoryLine(patrol.updated_at, "the rota generator", what))
+    if not lines:
+        lines.append(HistoryLine(patrol.updated_at, "someone", "changed since you opened it"))
+    return lines
+
+
+def patrol_history_lines(patrol: Patrol, *, limit: int = 30) -> list[HistoryLine]:
+    """The patrol's story, newest first: its hand edits, its officers on and off (with any
+    override reason), its CST places, and the run that last generated it."""
+    zone = patrol.area.zone
+    lines: list[HistoryLine] = []
+    records = list(patrol.history.select_related("history_user", "site").order_by("history_date", "history_id"))
+    for previous, record in zip([None, *records], records, strict=False):
+        reason = record.history_change_reason or ""
+        if previous is None:
+            what = "created by hand" if record.rule_id is None else "first edited by hand"
+        else:
+            what = "; ".join(_changes(previous, record, zone)) or reason or "edited"
+        lines.append(HistoryLine(record.history_date, _who(record), what))
+    assignment_records = Assignment.history.filter(patrol_id=patrol.pk).select_related("history_user", "officer__user")
+    for record in assignment_records:
+        verb = {"+": "put on the patrol", "-": "taken off the patrol"}.get(record.history_type, "changed")
+        reason = getattr(record, "override_reason", "") or ""
+        if record.history_type == "-" and record.history_change_reason not in (None, "", "removed"):
+            reason = record.history_change_reason
+        lines.append(HistoryLine(record.history_date, _who(record), f"{record.officer} {verb}", reason))
+    slot_records = patrol.slots.model.history.filter(patrol_id=patrol.pk).select_related("history_user")
+    for record in slot_records:
+        lines.append(HistoryLine(record.history_date, _who(record), f"CST place: {record.history_change_reason or 'changed'}"))
+    if patrol.last_run_id is not None and patrol.last_run is not None:
+        run = patrol.last_run
+        when = run.finished_at or run.queued_at
+        lines.append(HistoryLine(when, "the rota generator", f"generated by run #{run.pk}"))
+    lines.sort(key=lambda line: line.when, reverse=True)
+    return lines[:limit]
