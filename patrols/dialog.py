@@ -158,7 +158,9 @@ def patrol_history_lines(patrol: Patrol, *, limit: int = 30) -> list[HistoryLine
         lines.append(HistoryLine(record.history_date, _who(record), f"{record.officer} {verb}", reason))
     slot_records = patrol.slots.model.history.filter(patrol_id=patrol.pk).select_related("history_user")
     for record in slot_records:
-        lines.append(HistoryLine(record.history_date, _who(record), f"CST place: {record.history_change_reason or 'changed'}"))
+        lines.append(
+            HistoryLine(record.history_date, _who(record), f"CST place: {record.history_change_reason or 'changed'}")
+        )
     if patrol.last_run_id is not None and patrol.last_run is not None:
         run = patrol.last_run
         when = run.finished_at or run.queued_at

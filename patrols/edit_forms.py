@@ -88,7 +88,8 @@ class StaffingFields(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("volunteers_required") is None:
             data["volunteers_required"] = 0
         if data.get("kind") == PatrolKind.JOINT and not data["volunteers_required"]:
@@ -193,7 +194,8 @@ class BulkForm(forms.Form):
         return ids
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         action = data.get("action")
         if action == BulkAction.ASSIGN and not data.get("officer"):
             self.add_error("officer", "Choose the officer to assign.")

@@ -227,10 +227,14 @@ def test_a_move_from_a_stale_copy_is_refused_saying_what_changed_and_keeping_wha
     other = world.users["inspector_a"]
     other.first_name, other.last_name = "Ada", "Inspector"
     other.save()
-    patrol_update(patrol=patrol, by=other, expected_version=seen, starts_at=TOMORROW_9 + HOUR, ends_at=TOMORROW_9 + 3 * HOUR)
+    patrol_update(
+        patrol=patrol, by=other, expected_version=seen, starts_at=TOMORROW_9 + HOUR, ends_at=TOMORROW_9 + 3 * HOUR
+    )
     after_other = _state(patrol)
 
-    response = inspector.post(_url("patrol_move", patrol), _move(patrol, start="14:00", end="15:00", version=seen), **HTMX)
+    response = inspector.post(
+        _url("patrol_move", patrol), _move(patrol, start="14:00", end="15:00", version=seen), **HTMX
+    )
     html = response.content.decode()
     assert "Someone else changed this patrol while you were editing it." in html
     assert "Moved from Tue 6 Jan 09:00–11:00 to Tue 6 Jan 10:00–12:00 by Ada Inspector at 07:00" in html
@@ -279,7 +283,9 @@ def test_a_stale_copy_after_the_generator_changed_the_patrol_names_the_run(world
 def test_assigning_an_officer_puts_them_on_and_tells_the_board(inspector, patrol, officer):
     page = inspector.get(_url("patrol", patrol), **HTMX).content.decode()
     assert str(officer) in page  # offered
-    response = inspector.post(_url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": officer.pk}, **HTMX)
+    response = inspector.post(
+        _url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": officer.pk}, **HTMX
+    )
     assert f"{officer} put on the patrol." in response.content.decode()
     assert "HX-Trigger" in response
     assert Assignment.objects.filter(patrol=patrol, officer=officer).exists()
@@ -291,7 +297,9 @@ def test_an_overlapping_assignment_is_refused_naming_the_conflict(world, inspect
         site=world.objects["site_a"], starts_at=TOMORROW_9 + HOUR, ends_at=TOMORROW_9 + 3 * HOUR, by=None
     )
     assignment_create(patrol=other, officer=officer, by=None)
-    response = inspector.post(_url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": officer.pk})
+    response = inspector.post(
+        _url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": officer.pk}
+    )
     assert response.status_code == 422
     assert "is already on a patrol at Beth Test Synagogue on Tue 6 Jan 10:00–12:00" in response.content.decode()
     assert not patrol.assignments.exists()
@@ -299,7 +307,9 @@ def test_an_overlapping_assignment_is_refused_naming_the_conflict(world, inspect
 
 def test_an_officer_of_another_area_is_not_found(world, inspector, patrol):
     outsider = make_user("pc-b", role=Role.OFFICER, area=world.area_b, collar="PC900").officer
-    response = inspector.post(_url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": outsider.pk})
+    response = inspector.post(
+        _url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": outsider.pk}
+    )
     assert response.status_code == 422
     assert "Choose an officer of this area." in response.content.decode()
     assert not patrol.assignments.exists()
@@ -307,7 +317,9 @@ def test_an_officer_of_another_area_is_not_found(world, inspector, patrol):
 
 def test_removing_an_officer_takes_them_off(inspector, patrol, officer):
     assignment = assignment_create(patrol=patrol, officer=officer, by=None)
-    response = inspector.post(reverse("patrols:assignment_remove", args=[assignment.pk]), {"remove-version": patrol.version}, **HTMX)
+    response = inspector.post(
+        reverse("patrols:assignment_remove", args=[assignment.pk]), {"remove-version": patrol.version}, **HTMX
+    )
     assert f"{officer} taken off the patrol." in response.content.decode()
     assert not patrol.assignments.exists()
     assert "taken off the patrol" in response.content.decode()  # in the history
@@ -348,7 +360,14 @@ def test_adding_a_joint_patrol_creates_it_with_its_places(world, inspector):
 
 
 def test_adding_a_patrol_in_the_past_is_refused(world, inspector):
-    data = {"site": world.objects["site_a"].pk, "day": "2026-01-01", "start": "10:00", "end": "12:00", "kind": "police", "officers_required": 1}
+    data = {
+        "site": world.objects["site_a"].pk,
+        "day": "2026-01-01",
+        "start": "10:00",
+        "end": "12:00",
+        "kind": "police",
+        "officers_required": 1,
+    }
     response = inspector.post(reverse("patrols:patrol_add"), data)
     assert response.status_code == 422
     assert "A patrol cannot start at a time that has passed." in response.content.decode()
@@ -356,7 +375,14 @@ def test_adding_a_patrol_in_the_past_is_refused(world, inspector):
 
 
 def test_adding_a_patrol_at_a_site_elsewhere_is_refused(world, inspector):
-    data = {"site": world.objects["site_b"].pk, "day": "2026-01-10", "start": "10:00", "end": "12:00", "kind": "police", "officers_required": 1}
+    data = {
+        "site": world.objects["site_b"].pk,
+        "day": "2026-01-10",
+        "start": "10:00",
+        "end": "12:00",
+        "kind": "police",
+        "officers_required": 1,
+    }
     response = inspector.post(reverse("patrols:patrol_add"), data)
     assert response.status_code == 422
     assert "Select a valid choice." in response.content.decode()
@@ -370,7 +396,9 @@ def test_adding_a_patrol_at_a_site_elsewhere_is_refused(world, inspector):
 def three_patrols(world):
     site = world.objects["site_a"]
     return [
-        patrol_create_manual(site=site, starts_at=TOMORROW_9 + hours * HOUR, ends_at=TOMORROW_9 + (hours + 1) * HOUR, by=None)
+        patrol_create_manual(
+            site=site, starts_at=TOMORROW_9 + hours * HOUR, ends_at=TOMORROW_9 + (hours + 1) * HOUR, by=None
+        )
         for hours in (0, 2, 4)
     ]
 
@@ -386,7 +414,11 @@ def test_bulk_assign_lists_what_was_done_and_what_was_refused(world, inspector, 
     html = response.content.decode()
     assert "2 done, 1 refused" in html
     assert "which overlaps this one" in html
-    assert set(Assignment.objects.filter(officer=officer).values_list("patrol_id", flat=True)) == {first.pk, third.pk, busy.pk}
+    assert set(Assignment.objects.filter(officer=officer).values_list("patrol_id", flat=True)) == {
+        first.pk,
+        third.pk,
+        busy.pk,
+    }
     assert str(first.pk) in response["HX-Trigger"] and str(second.pk) not in response["HX-Trigger"]
 
 
@@ -408,7 +440,9 @@ def test_bulk_cancel_without_a_reason_is_refused_and_changes_nothing(inspector, 
 
 def test_bulk_over_patrols_of_another_area_touches_none_of_them(world, three_patrols):
     client = world.client("inspector_b")
-    response = client.post(reverse("patrols:bulk"), {"action": "cancel", "reason": "x", "patrols": [p.pk for p in three_patrols]})
+    response = client.post(
+        reverse("patrols:bulk"), {"action": "cancel", "reason": "x", "patrols": [p.pk for p in three_patrols]}
+    )
     assert response.status_code == 422
     assert "None of the ticked patrols is in your areas." in response.content.decode()
     assert set(Patrol.objects.values_list("status", flat=True)) == {PatrolStatus.SCHEDULED}
@@ -424,19 +458,36 @@ def test_regenerating_keeps_every_kind_of_hand_edit(world, inspector, area, offi
     rota_sync(area=area, start=TODAY, end=end)
     moved, restaffed, cancelled, restored, staffed = Patrol.objects.filter(starts_at__gt=NOW).order_by("starts_at")[:5]
 
-    inspector.post(_url("patrol_move", moved), _move(moved, day=str(moved.starts_at.date()), start="10:00", end="10:30"))
+    inspector.post(
+        _url("patrol_move", moved), _move(moved, day=str(moved.starts_at.date()), start="10:00", end="10:30")
+    )
     inspector.post(
         _url("patrol_staffing", restaffed),
-        {"staffing-version": restaffed.version, "staffing-kind": "joint", "staffing-officers_required": 2, "staffing-volunteers_required": 1},
+        {
+            "staffing-version": restaffed.version,
+            "staffing-kind": "joint",
+            "staffing-officers_required": 2,
+            "staffing-volunteers_required": 1,
+        },
     )
-    inspector.post(_url("patrol_cancel", cancelled), {"cancel-version": cancelled.version, "cancel-reason": "Inset day"})
+    inspector.post(
+        _url("patrol_cancel", cancelled), {"cancel-version": cancelled.version, "cancel-reason": "Inset day"}
+    )
     inspector.post(_url("patrol_cancel", restored), {"cancel-version": restored.version, "cancel-reason": "Mistake"})
     restored.refresh_from_db()
     inspector.post(_url("patrol_restore", restored), {"restore-version": restored.version})
     inspector.post(_url("patrol_assign", staffed), {"assign-version": staffed.version, "assign-officer": officer.pk})
     inspector.post(
         reverse("patrols:patrol_add"),
-        {"site": site.pk, "day": "2026-01-08", "start": "15:00", "end": "16:00", "kind": "police", "officers_required": 1, "label": "One-off"},
+        {
+            "site": site.pk,
+            "day": "2026-01-08",
+            "start": "15:00",
+            "end": "16:00",
+            "kind": "police",
+            "officers_required": 1,
+            "label": "One-off",
+        },
     )
     edited = {p.pk: _state(p) for p in (moved, restaffed, cancelled, restored, staffed)}
     added = Patrol.objects.get(label="One-off")

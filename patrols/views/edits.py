@@ -28,7 +28,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -76,7 +76,8 @@ def _changed(response: HttpResponse, patrol_ids: list[int]) -> HttpResponse:
 def _with_version(form: VersionedForm, version: int) -> VersionedForm:
     """`form` as the inspector filled it, but carrying `version`: submitting it again applies what
     they typed to the patrol as it is now."""
-    data = form.data.copy()
+    data = QueryDict(mutable=True)
+    data.update(form.data)
     data[form.add_prefix("version")] = str(version)
     again = type(form)(data, prefix=form.prefix)
     again.is_valid()
@@ -423,4 +424,3 @@ class BulkView(RoleRequiredMixin, View):
         response = render(request, template, context)
         changed = [outcome.patrol.pk for outcome in context["done"]]
         return _changed(response, changed) if self.htmx and changed else response
-
