@@ -304,6 +304,9 @@ SPECTACULAR_SETTINGS = {
         "PatrolKindEnum": "calendar_rules.models.PatrolKind",
         "RuleTriggerEnum": "calendar_rules.models.Trigger",
         "RunTriggerEnum": "patrols.models.RunTrigger",
+        # A patrol's detail carries its CST places: two "status" fields in one answer.
+        "PatrolStatusEnum": "patrols.models.PatrolStatus",
+        "SlotStatusEnum": "patrols.models.SlotStatus",
     },
 }
 

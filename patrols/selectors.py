@@ -200,6 +200,19 @@ def patrols_for_api(access: Access) -> QuerySet[Patrol]:
     )
 
 
+def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
+    """The patrols a user may edit, assign and read the history of: those of the areas they
+    inspect (every one for an admin)."""
+    return access.scope(Patrol.objects.select_related("site", "area"), Role.INSPECTOR)
+
+
+def patrol_detail_rows(patrols: QuerySet[Patrol]) -> QuerySet[Patrol]:
+    """`patrols` as one patrol's detail shows them: with the officers on each (one more query).
+    For a detail only: a list must not load every row's assignments."""
+    officers = Assignment.objects.select_related("officer__user").order_by("officer__collar_number", "pk")
+    return patrols.prefetch_related(Prefetch("assignments", queryset=officers))
+
+
 def rota_patrols(*, area: Area, start: datetime, end: datetime) -> QuerySet[Patrol]:
     """The read-only rota: an area's patrols starting in [start, end), with their site (one query)."""
     return (

@@ -70,6 +70,11 @@ def test_fields_only_inspectors_get_are_optional(schema):
         ("/api/v1/rules/preview/", "post", {"200", "400", "401", "403"}),
         ("/api/v1/patrols/", "get", {"200", "400", "401", "403", "404"}),
         ("/api/v1/patrols/{id}/", "get", {"200", "401", "403", "404"}),
+        ("/api/v1/patrols/", "post", {"201", "400", "401", "403"}),
+        ("/api/v1/patrols/{id}/", "patch", {"200", "400", "401", "403", "404", "409"}),
+        ("/api/v1/patrols/{id}/cancel/", "post", {"200", "400", "401", "403", "404", "409"}),
+        ("/api/v1/patrols/{id}/restore/", "post", {"200", "400", "401", "403", "404", "409"}),
+        ("/api/v1/patrols/{id}/history/", "get", {"200", "401", "403", "404"}),
         ("/api/v1/calendar/", "get", {"200", "400", "401", "403", "404"}),
         ("/api/v1/runs/", "post", {"202", "400", "401", "403", "404"}),
         ("/api/v1/slots/{id}/fill/", "post", {"200", "400", "401", "403", "404"}),
@@ -81,3 +86,12 @@ def test_error_answers_are_documented_with_their_bodies(schema, path, method, co
     assert codes <= set(responses), sorted(responses)
     for code in codes - {"200", "201", "202"}:
         assert "application/json" in responses[code]["content"], (code, responses[code])
+
+
+def test_a_patrol_edit_requires_its_version_and_a_stale_one_answers_the_current_patrol(schema):
+    patch = schema["paths"]["/api/v1/patrols/{id}/"]["patch"]
+    ref = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert "version" in component(schema, ref.rsplit("/", 1)[1])["required"]
+    stale = patch["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"detail", "current"} <= set(component(schema, stale)["properties"])
+    assert "put" not in schema["paths"]["/api/v1/patrols/{id}/"]

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rest_framework import serializers
 
+from calendar_rules.dates import MAX_YEAR, MIN_YEAR, check_utc_offset
 from sites.access import access_for
-from sites.models import Role
+from sites.models import Role, Site
+from sites.validators import single_line_text
 
-from ..models import GenerationRun, Patrol, VolunteerSlot
+from ..models import Assignment, GenerationRun, Patrol, VolunteerSlot
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
     from sites.models import Area
+
+
+# The largest id or version the database stores (a bigint): anything larger names nothing.
+MAX_ID = 2**63 - 1
 
 
 class PatrolSerializer(serializers.ModelSerializer):
@@ -141,3 +147,156 @@ class SlotFillSerializer(serializers.Serializer):
     """The volunteer to ask, by id: one of the patrol's area (the view looks them up there)."""
 
     volunteer = serializers.IntegerField(min_value=1)
+
+
+# ---- hand edits, assignments and history ------------------------------------------------------
+
+
+class PatrolTimeField(serializers.DateTimeField):
+    """A patrol's start or end as a client sends it: an ISO 8601 date-time with its UTC offset
+    (a time without one names no instant: which zone would it be in?), in the years the calendar
+    covers and with an offset PostgreSQL stores (calendar_rules.dates)."""
+
+    default_error_messages = {
+        "naive": "Give the time with its UTC offset, e.g. 2026-12-05T10:00:00+00:00.",
+        "out_of_range": f"Times from {MIN_YEAR} to {MAX_YEAR} only.",
+    }
+
+    def enforce_timezone(self, value):
+        if value.tzinfo is None:
+            self.fail("naive")
+        return super().enforce_timezone(value)
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            self.fail("out_of_range")
+        try:
+            check_utc_offset(moment)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error), code="out_of_range") from None
+        return moment
+
+
+class ScopedSiteField(serializers.PrimaryKeyRelatedField):
+    """A site by id, looked up only among the sites the view allows (those of the areas the
+    caller inspects): an id from elsewhere names no site, whether or not it exists."""
+
+    default_error_messages = {
+        "does_not_exist": "No site you inspect has this id.",
+        "incorrect_type": "Give the site's id (a whole number).",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= pk <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(pk)
+
+
+class PatrolWriteSerializer(serializers.ModelSerializer):
+    """A one-off patrol an inspector adds at a site of their area (POST): no rule made it, so the
+    generator never touches it. A joint patrol gets its open CST places."""
+
+    site = ScopedSiteField(queryset=Site.objects.none())
+    starts_at = PatrolTimeField()
+    ends_at = PatrolTimeField()
+
+    class Meta:
+        model = Patrol
+        fields = ["site", "starts_at", "ends_at", "kind", "officers_required", "volunteers_required", "label"]
+        extra_kwargs = {"label": {"validators": [single_line_text]}}
+
+    def __init__(self, *args, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sites is not None:
+            cast(serializers.RelatedField, self.fields["site"]).queryset = sites
+
+
+class PatrolUpdateSerializer(PatrolWriteSerializer):
+    """A hand edit (PATCH): any of the patrol's fields, and the `version` read. The patrol is
+    pinned; an edit from a stale copy (someone changed the patrol since) is refused with 409."""
+
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="The version you read; an older one than the stored one is refused (409).",
+    )
+
+    class Meta(PatrolWriteSerializer.Meta):
+        fields = [*PatrolWriteSerializer.Meta.fields, "version"]
+
+
+class PatrolCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, validators=[single_line_text], help_text="Why it is cancelled.")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The version you read (409 if stale).")
+
+    def validate_reason(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Say why the patrol is cancelled.")
+        return value.strip()
+
+
+class PatrolRestoreSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The version you read (409 if stale).")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """An officer on a patrol. The reason an inspector gave for assigning them over a warning is
+    for inspectors only (how the rota is made)."""
+
+    officer_name = serializers.SerializerMethodField()
+    collar_number = serializers.CharField(source="officer.collar_number", read_only=True)
+    override_reason = serializers.SerializerMethodField()
+    omitted_for_some_readers = ("override_reason",)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "patrol", "officer", "officer_name", "collar_number", "override_reason"]
+        read_only_fields = fields
+
+    def get_officer_name(self, assignment) -> str:
+        user = assignment.officer.user
+        return user.get_full_name() or user.username
+
+    def get_override_reason(self, assignment) -> str:
+        return getattr(assignment, "override_reason", "")
+
+    def to_representation(self, assignment):
+        data = super().to_representation(assignment)
+        if not self.context.get("inspects", lambda area_id: False)(assignment.patrol.area_id):
+            data.pop("override_reason")
+        return data
+
+
+class PatrolDetailSerializer(PatrolSerializer):
+    """A patrol with the officers on it and its CST places, each as the caller may see them
+    (the places as the slots API scopes them: an officer their partners' call sign and name, a
+    coordinator every place with contact details, an inspector every place without)."""
+
+    assignments = AssignmentSerializer(many=True, read_only=True)
+    slots = VolunteerSlotSerializer(many=True, read_only=True, source="visible_slots")
+
+    class Meta(PatrolSerializer.Meta):
+        fields = [*PatrolSerializer.Meta.fields, "assignments", "slots"]
+        read_only_fields = fields
+
+
+class StalePatrolSerializer(serializers.Serializer):
+    """The answer to an edit from a stale copy (409): what happened, and the patrol as it is now."""
+
+    detail = serializers.CharField()
+    version = serializers.ListField(child=serializers.CharField())
+    current = PatrolDetailSerializer()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    when = serializers.DateTimeField()
+    who = serializers.CharField(help_text='A person\'s name, or "Rota generator".')
+    what = serializers.CharField()
+    reason = serializers.CharField(help_text="The reason given, or empty.")

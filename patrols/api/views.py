@@ -1,27 +1,57 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from audit.recording import PatrolViewAuditAPIMixin
+from audit.recording import PatrolViewAuditAPIMixin, record_for_request, unfinished_area_ids
 from sites.access import access_for
 from sites.models import Role
 from sites.openapi import ERRORS
 from sites.pagination import KeysetPagination
 from sites.permissions import RolePermission
-from sites.selectors import areas_with_role
+from sites.selectors import areas_with_role, sites_for_inspection
 
 from .. import services
 from ..filters import PatrolFilter, SlotFilter
-from ..selectors import patrols_for_api, runs_for_inspection, slots_for_coordination, slots_visible_to
+from ..history import patrol_history
+from ..selectors import (
+    patrol_detail_rows,
+    patrols_for_api,
+    patrols_for_editing,
+    runs_for_inspection,
+    slots_for_coordination,
+    slots_visible_to,
+)
 from .serializers import (
     GenerationRunSerializer,
     GenerationRunStartSerializer,
+    HistoryEntrySerializer,
+    PatrolCancelSerializer,
+    PatrolDetailSerializer,
+    PatrolRestoreSerializer,
     PatrolSerializer,
+    PatrolUpdateSerializer,
+    PatrolWriteSerializer,
     SlotFillSerializer,
+    StalePatrolSerializer,
     VolunteerSlotSerializer,
 )
+
+STALE_MESSAGE = "Someone else changed this patrol since you read it: here it is as it is now. Redo your change on it."
+STALE_RESPONSE = OpenApiResponse(
+    StalePatrolSerializer,
+    description="The patrol changed since you read it (its `version`): the body has it as it is now.",
+)
+
+
+class StaleVersion(exceptions.APIException):
+    """409: an edit from a stale copy. The body says so and carries the patrol as it is now."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_version"
 
 
 class PatrolPagination(KeysetPagination):
@@ -40,23 +70,192 @@ class RunPagination(KeysetPagination):
     ordering = ("-queued_at", "-id")
 
 
-class PatrolViewSet(PatrolViewAuditAPIMixin, viewsets.ReadOnlyModelViewSet):  # audit: records who viewed
+# The actions only inspectors of the patrol's area may take (and admins): edits, and reading how
+# the rota was made (history).
+_INSPECTOR_ACTIONS = ("create", "partial_update", "cancel", "restore", "history")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Patrols you may see"),
+    retrieve=extend_schema(summary="One patrol, with its officers and CST places"),
+)
+class PatrolViewSet(PatrolViewAuditAPIMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # audit
     """Patrols, scoped as DESIGN.md §6: an officer sees the patrols they are on, a CST coordinator
     the joint patrols of their areas, an inspector every patrol of theirs. Filter with `start` and
     `end` (on the start time), `site`, `kind`, `status` and `area`.
 
     In order of start time (then id), 50 a page: follow the `next` link (a keyset cursor) for the
     next page. There is no total `count`: counting a million patrols on every page is what made
-    this list slow."""
+    this list slow.
+
+    Inspectors of a patrol's area (and admins) edit it: POST adds a one-off patrol, PATCH changes
+    one, `cancel/` and `restore/` do what they say, `history/` tells who changed what. Every edit
+    of a patrol carries the `version` read: a stale one is refused with 409 and the patrol as it
+    now is. An edited patrol is pinned: the nightly generator never changes it again."""
 
     serializer_class = PatrolSerializer
     permission_classes = [RolePermission]
-    read_roles = (Role.OFFICER, Role.CST_COORDINATOR, Role.INSPECTOR)
+    write_roles = (Role.INSPECTOR,)
     filterset_class = PatrolFilter
     pagination_class = PatrolPagination
 
+    @property
+    def read_roles(self) -> tuple[str, ...]:
+        if getattr(self, "action", None) in _INSPECTOR_ACTIONS:
+            return (Role.INSPECTOR,)
+        return (Role.OFFICER, Role.CST_COORDINATOR, Role.INSPECTOR)
+
+    def _access(self):
+        return access_for(self.request.user)
+
     def get_queryset(self):
-        return patrols_for_api(access_for(self.request.user))
+        if self.action in _INSPECTOR_ACTIONS:
+            return patrols_for_editing(self._access())
+        queryset = patrols_for_api(self._access())
+        if self.action == "retrieve":
+            queryset = patrol_detail_rows(queryset)  # the officers on it: the detail alone
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return PatrolDetailSerializer
+        return PatrolSerializer
+
+    def get_serializer_context(self):
+        access = self._access()
+        return {
+            **super().get_serializer_context(),
+            "inspects": lambda area_id: access.holds(Role.INSPECTOR, area_id),
+            "contact_visible": lambda area_id: access.holds(Role.CST_COORDINATOR, area_id),
+        }
+
+    def get_object(self):
+        patrol = super().get_object()
+        if self.action == "retrieve":
+            self._add_visible_slots(patrol)
+        return patrol
+
+    def _add_visible_slots(self, patrol) -> None:
+        patrol.visible_slots = list(slots_visible_to(self._access()).filter(patrol=patrol).order_by("id"))
+
+    def _detail(self, patrol, *, status_code=status.HTTP_200_OK) -> Response:
+        """The patrol as its detail shows it now (re-read: counts, officers, places)."""
+        current = patrol_detail_rows(patrols_for_api(self._access())).get(pk=patrol.pk)
+        self._add_visible_slots(current)
+        return Response(PatrolDetailSerializer(current, context=self.get_serializer_context()).data, status=status_code)
+
+    def _stale(self, patrol) -> StaleVersion:
+        current = patrol_detail_rows(patrols_for_api(self._access())).get(pk=patrol.pk)
+        self._add_visible_slots(current)
+        body = StalePatrolSerializer(
+            {"detail": STALE_MESSAGE, "version": [STALE_MESSAGE], "current": current},
+            context=self.get_serializer_context(),
+        ).data
+        error = StaleVersion()
+        error.detail = body  # the body as it is, not DRF's string coercion of it
+        return error
+
+    def _edit(self, patrol, service, **kwargs):
+        """Call a hand-edit service; a stale version is a 409 with the patrol as it is now."""
+        try:
+            service(patrol=patrol, by=self.request.user, **kwargs)
+        except DjangoValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                raise self._stale(patrol) from None
+            raise
+        return self._detail(patrol)
+
+    def _sites(self):
+        return sites_for_inspection(self._access())
+
+    @extend_schema(
+        summary="Add a one-off patrol",
+        request=PatrolWriteSerializer,
+        responses={201: PatrolDetailSerializer},
+        description=(
+            "A patrol no rule made, at a site of an area you inspect (an id of any other site is "
+            "refused as naming no site). It starts in the future; a joint patrol needs at least "
+            "one CST place, and gets them open."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        body = PatrolWriteSerializer(data=request.data, sites=self._sites())
+        body.is_valid(raise_exception=True)
+        patrol = services.patrol_create_manual(by=request.user, **body.validated_data)
+        return self._detail(patrol, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a patrol (send the version you read)",
+        request=PatrolUpdateSerializer,
+        responses={200: PatrolDetailSerializer, 409: STALE_RESPONSE},
+        description=(
+            "Move it (`starts_at`, `ends_at`), change its site, kind, staffing or label. Send "
+            "`version` as you read it: if someone changed the patrol since, nothing is changed "
+            "and the answer is 409 with the patrol as it now is. Refused (400, naming the field "
+            "or the conflict): a patrol that has started, a time that has passed, a site outside "
+            "the patrol's area, a move that puts an officer on it on two patrols at once."
+        ),
+    )
+    def partial_update(self, request, *args, **kwargs):
+        patrol = self.get_object()
+        body = PatrolUpdateSerializer(data=request.data, partial=True, sites=self._sites())
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        expected = fields.pop("version", None)
+        if expected is None:
+            raise exceptions.ValidationError(
+                {"version": ["Send the version you read, so that someone else's change is not overwritten."]}
+            )
+        if not fields:
+            raise exceptions.ValidationError({"non_field_errors": ["Send at least one field to change."]})
+        return self._edit(patrol, services.patrol_update, expected_version=expected, **fields)
+
+    @extend_schema(
+        summary="Cancel a patrol (with a reason)",
+        request=PatrolCancelSerializer,
+        responses={200: PatrolDetailSerializer, 409: STALE_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        patrol = self.get_object()
+        body = PatrolCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._edit(
+            patrol,
+            services.patrol_cancel,
+            reason=body.validated_data["reason"],
+            expected_version=body.validated_data["version"],
+        )
+
+    @extend_schema(
+        summary="Restore a cancelled patrol",
+        request=PatrolRestoreSerializer,
+        responses={200: PatrolDetailSerializer, 409: STALE_RESPONSE},
+    )
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        patrol = self.get_object()
+        body = PatrolRestoreSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._edit(patrol, services.patrol_restore, expected_version=body.validated_data["version"])
+
+    @extend_schema(
+        summary="Who changed the patrol, what and when",
+        description=(
+            "Newest first: hand edits (moves, staffing, cancellations with their reasons), officers "
+            "assigned and removed (with an inspector's reason for overriding a warning), CST places "
+            "asked, confirmed, declined and released (by call sign), and the generator run that last "
+            "wrote the patrol. For inspectors of the patrol's area: how the rota is made is theirs "
+            "(DESIGN.md §6), as a patrol's rule and version are."
+        ),
+        responses={200: HistoryEntrySerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        patrol = self.get_object()
+        # The history tells the patrol's times: recorded as the detail is (audit).
+        record_for_request(request, unfinished_area_ids([patrol], timezone.now()), prefix="api:")
+        return Response(HistoryEntrySerializer(patrol_history(patrol), many=True).data)
 
 
 class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

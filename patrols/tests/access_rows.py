@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from config.tests.access import Row, outcomes
 
+from . import access_rows_api_edits
+
 
 def build(world):
     """A joint patrol in area A with the officer on it (its first place requested of HS-01, its
@@ -51,6 +53,7 @@ def build(world):
     world.objects["slot_b"] = joint_b.slots.get()
     world.objects["volunteer_b"] = make_volunteer(world.area_b, "HB-01", name="Eli Gold")
     world.objects["run_a"] = GenerationRun.objects.create(area=world.area_a, trigger=RunTrigger.MANUAL)
+    access_rows_api_edits.build(world)
 
 
 def _start_payload(w):
@@ -348,7 +351,7 @@ ROWS = [
         "patrol-detail",
         "DELETE",
         lambda w: reverse("patrol-detail", args=[w.objects["patrol_police"].pk]),
-        outcomes(401, 403, 403, 403, 403, 405),
+        outcomes(401, 403, 403, 405, 405, 405),
     ),
     Row(
         "api runs list",
@@ -459,3 +462,4 @@ ROWS = [
         format="json",
     ),
 ]
+ROWS += access_rows_api_edits.ROWS
