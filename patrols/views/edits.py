@@ -44,7 +44,6 @@ from ..dialog import (
     changes_since,
     officer_choices,
     patrol_assignments,
-    patrol_history_lines,
     patrols_for_editing,
     slot_counts,
 )
@@ -60,6 +59,7 @@ from ..edit_forms import (
     PatrolStaffingForm,
     VersionedForm,
 )
+from ..history import patrol_history
 from ..models import Assignment, Patrol, PatrolStatus
 
 DIALOG = "patrols/partials/patrol_dialog.html"
@@ -123,7 +123,7 @@ def dialog_context(
         "refusal": refusal or [],
         "stale": stale,
         "override": override,
-        "history": patrol_history_lines(patrol),
+        "history": patrol_history(patrol),
     }
 
 
