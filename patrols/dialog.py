@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from people.models import Officer
 from sites.access import Access
-from sites.models import Membership, Role
+from sites.models import Area, Membership, Role
 
 from .models import Assignment, Patrol, PatrolStatus, SlotStatus
 
@@ -49,9 +49,9 @@ class OfficerChoice:
     warnings: tuple[str, ...] = ()
 
 
-def area_officers(patrol: Patrol) -> QuerySet[Officer]:
-    """The officers rostered in the patrol's area, active or not (the service says why not)."""
-    rostered = Membership.objects.filter(user_id=OuterRef("user_id"), area_id=patrol.area_id, group__name=Role.OFFICER)
+def area_officers(area: Area) -> QuerySet[Officer]:
+    """The officers rostered in `area`, active or not (the service says why one cannot go)."""
+    rostered = Membership.objects.filter(user_id=OuterRef("user_id"), area_id=area.pk, group__name=Role.OFFICER)
     return Officer.objects.filter(Exists(rostered)).select_related("user").order_by("collar_number")
 
 
@@ -59,7 +59,7 @@ def officer_choices(patrol: Patrol, *, now: datetime) -> list[OfficerChoice]:
     """The area's officers not yet on the patrol, ranked fairly with the reason for each."""
     on_it = set(patrol.assignments.values_list("officer_id", flat=True))
     choices = []
-    for officer in area_officers(patrol):
+    for officer in area_officers(patrol.area):
         if officer.pk in on_it:
             continue
         if not officer.active:
