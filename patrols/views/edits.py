@@ -67,9 +67,11 @@ PAGE = "patrols/patrol.html"
 CHANGED_EVENT = "patrol-changed"
 
 
-def _changed(response: HttpResponse, patrol_ids: list[int]) -> HttpResponse:
-    """Tell the board (htmx) which patrols to redraw."""
-    response["HX-Trigger"] = json.dumps({CHANGED_EVENT: {"ids": patrol_ids}})
+def _changed(response: HttpResponse, patrols: list[Patrol]) -> HttpResponse:
+    """Tell the board (htmx) which patrols changed, and the sites whose rows show them."""
+    ids = [patrol.pk for patrol in patrols]
+    sites = sorted({patrol.site_id for patrol in patrols})
+    response["HX-Trigger"] = json.dumps({CHANGED_EVENT: {"ids": ids, "sites": sites}})
     return response
 
 
@@ -179,7 +181,7 @@ class _PatrolEdit(_PatrolScoped, View):
 
     def done(self, notice: str) -> HttpResponse:
         if self.htmx:
-            return _changed(self.answer(dialog_context(self.patrol, notice=notice)), [self.patrol.pk])
+            return _changed(self.answer(dialog_context(self.patrol, notice=notice)), [self.patrol])
         messages.success(self.request, notice)
         return redirect("patrols:patrol", self.patrol.pk)
 
@@ -368,7 +370,7 @@ class PatrolAddView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
                 if self.htmx:
                     record_for_request(request, unfinished_area_ids([patrol], timezone.now()))
                     response = render(request, DIALOG, dialog_context(patrol, notice=notice))
-                    return _changed(response, [patrol.pk])
+                    return _changed(response, [patrol])
                 messages.success(request, notice)
                 return redirect("patrols:patrol", patrol.pk)
         response = self.render_to_response(self.get_context_data(form=form))
@@ -407,7 +409,8 @@ class BulkView(RoleRequiredMixin, View):
                 by=request.user,
                 officer=officer,
                 reason=data["reason"].strip(),
-                override_reason=data["override_reason"].strip(),
+                # The toolbar has one reason: when assigning, it is the reason to override warnings.
+                override_reason=(data["override_reason"] or data["reason"]).strip(),
             )
         except ValidationError as error:  # refused as a whole (no patrol found, too many): nothing done
             if missing and not patrols:
@@ -422,5 +425,5 @@ class BulkView(RoleRequiredMixin, View):
         context["officer"] = officer
         record_for_request(request, unfinished_area_ids(patrols, timezone.now()))
         response = render(request, template, context)
-        changed = [outcome.patrol.pk for outcome in context["done"]]
+        changed = [outcome.patrol for outcome in context["done"]]
         return _changed(response, changed) if self.htmx and changed else response

@@ -1,7 +1,8 @@
 // The board's patrol dialog: htmx loads a patrol (or the add form) into <dialog id="patrol-dialog">,
 // and this opens it as a modal; "Close" (a method="dialog" form) closes it without a request.
-// After an edit the server triggers `patrol-changed` with the patrols' ids; the board redraws them
-// (see board.js), and this keeps the dialog open on the new state.
+// After an edit the server triggers `patrol-changed` with the patrols' ids and their sites: the
+// board's rows of those sites are fetched again (the board's table names its rows URL), so a chip
+// shows its new time, staffing and markers in the right cell while the dialog stays open.
 (function () {
   "use strict";
 
@@ -22,6 +23,20 @@
       title.setAttribute("tabindex", "-1");
       title.focus();
     }
+  });
+
+  document.addEventListener("patrol-changed", function (event) {
+    var board = document.querySelector("table.board[data-rows-url]");
+    var sites = (event.detail && event.detail.sites) || [];
+    if (!board || !window.htmx) {
+      return;
+    }
+    sites.forEach(function (site) {
+      var row = board.querySelector('tbody tr[data-site="' + site + '"]');
+      if (row) {
+        window.htmx.ajax("GET", board.dataset.rowsUrl + "&site=" + encodeURIComponent(site), { target: row, swap: "outerHTML" });
+      }
+    });
   });
 
   // A click on the backdrop (outside the dialog's box) closes it, as Escape does.

@@ -1,0 +1,280 @@
+"""An inspector staffs and changes the rota from the week board in a real browser (issue 9, point
+8): assigns an officer, is refused a conflict and overrides a warning, moves a patrol, cancels and
+restores one, bulk-assigns a day, and is refused an edit made from a stale copy while another
+inspector changed the patrol. Desktop size; the dialog is also looked at on a phone."""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from patrols.models import Assignment, Patrol, PatrolStatus
+from patrols.services import assignment_create, patrol_create_manual
+from people.models import Officer
+from sites.models import Area
+
+from .conftest import DESKTOP, MOMENT, PHONE, assert_fits, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = MOMENT.date() + timedelta(days=4)  # Mon 18 Jan 2027, on the week the board opens with
+
+
+@pytest.fixture(params=[DESKTOP], ids=lambda device: device.name)
+def device(request):
+    """These scenarios run at desktop size (the phone gets its own look at the dialog below)."""
+    return request.param
+
+
+def _at(day, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=LONDON)
+
+
+def _demo_area() -> Area:
+    return Area.objects.get(memberships__user__username="inspector", memberships__group__name="inspector")
+
+
+def _officer(username: str) -> Officer:
+    return Officer.objects.select_related("user").get(user__username=username)
+
+
+def _patrol(site, start: datetime, hours: float = 1, label: str = "Browser test") -> Patrol:
+    return patrol_create_manual(
+        site=site, starts_at=start, ends_at=start + timedelta(hours=hours), by=None, label=label
+    )
+
+
+def _first_site(page: Page):
+    """The first site row the board shows (its first chunk is on the page)."""
+    from sites.models import Site
+
+    site_id = page.locator("table.board tbody tr[data-site]").first.get_attribute("data-site")
+    return Site.objects.get(pk=site_id)
+
+
+def _open(page: Page, patrol: Patrol):
+    """Open the patrol's dialog from its chip on the board."""
+    page.locator(f'table.board a[href="/rota/patrols/{patrol.pk}/"]').click()
+    dialog = page.locator("dialog#patrol-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#patrol-dialog-body")).to_have_attribute("data-patrol-id", str(patrol.pk))
+    return dialog
+
+
+def _close(page: Page):
+    page.locator("dialog#patrol-dialog").get_by_role("button", name="Close").click()
+    expect(page.locator("dialog#patrol-dialog")).to_be_hidden()
+
+
+def _chip(page: Page, patrol: Patrol):
+    return page.locator(f'table.board .chip:has(a[href="/rota/patrols/{patrol.pk}/"])')
+
+
+def _board(page: Page, base: str) -> None:
+    sign_in(page, base, "inspector")
+    expect(page).to_have_url(re.compile(r"/rota/$"))
+    expect(page.locator("table.board tbody tr[data-site]").first).to_be_visible()
+
+
+def test_an_inspector_assigns_an_officer_from_the_board(demo, page: Page, device, problems):
+    _board(page, demo)
+    patrol = _patrol(_first_site(page), _at(MONDAY, 6, 0))
+    page.reload()
+    hale = _officer("pc.hale")
+
+    dialog = _open(page, patrol)
+    expect(dialog).to_contain_text("0/1 officers")
+    screenshot(page, device, "inspector-patrol-dialog")
+    dialog.get_by_role("button", name=f"Assign {hale}").click()
+
+    expect(dialog.locator("#dialog-notice")).to_have_text(f"{hale} put on the patrol.")
+    expect(dialog).to_contain_text("1/1 officers")
+    expect(dialog.locator("#patrol-history")).to_contain_text(f"assigned {hale}")
+    # The board's row was redrawn behind the dialog.
+    expect(_chip(page, patrol)).to_contain_text("1/1 officers")
+    assert Assignment.objects.filter(patrol=patrol, officer=hale).exists()
+    assert not problems, problems.messages
+
+
+def test_a_conflict_is_refused_and_a_warning_overridden(demo, page: Page, device, problems):
+    _board(page, demo)
+    site = _first_site(page)
+    hale = _officer("pc.hale")
+    early = _patrol(site, _at(MONDAY, 6, 0), label="Early")
+    assignment_create(patrol=early, officer=hale, by=None)
+    overlapping = _patrol(site, _at(MONDAY, 6, 30), label="Overlapping")
+    afternoon = _patrol(site, _at(MONDAY, 13, 0), label="Afternoon")  # 6 h later: too little rest
+    page.reload()
+
+    # Hale is put on the overlapping patrol by someone else while this inspector has it open.
+    dialog = _open(page, overlapping)
+    dialog.get_by_role("button", name=f"Assign {hale}").click()
+    expect(dialog.get_by_role("alert").first).to_contain_text("which overlaps this one")
+    assert not overlapping.assignments.exists()
+    _close(page)
+
+    dialog = _open(page, afternoon)
+    dialog.get_by_role("button", name=f"Assign {hale}").click()
+    override = dialog.locator("#override-form")
+    expect(override).to_be_visible()
+    expect(override.locator(".warnings")).to_contain_text("rest")
+    assert not afternoon.assignments.exists()
+    override.get_by_label("Reason to override").fill("Only officer trained for this site")
+    override.get_by_role("button", name="Assign anyway").click()
+    expect(dialog.locator("#dialog-notice")).to_contain_text("Warning overridden: Only officer trained for this site")
+    expect(dialog.locator("#patrol-history")).to_contain_text("Only officer trained for this site")
+    assert afternoon.assignments.filter(officer=hale).exists()
+    assert not problems, problems.messages
+
+
+def test_an_inspector_moves_a_patrol(demo, page: Page, device, problems):
+    _board(page, demo)
+    patrol = _patrol(_first_site(page), _at(MONDAY, 6, 0))
+    page.reload()
+
+    dialog = _open(page, patrol)
+    dialog.get_by_text("Move", exact=True).click()
+    form = dialog.locator("#move-form")
+    form.get_by_label("Start").fill("09:15")
+    form.get_by_label("End").fill("10:45")
+    form.get_by_role("button", name="Move").click()
+
+    expect(dialog.locator("#dialog-notice")).to_have_text("Moved to Mon 18 Jan 09:15–10:45.")
+    expect(dialog.locator("#patrol-when")).to_contain_text("09:15–10:45")
+    expect(_chip(page, patrol)).to_contain_text("09:15–10:45")
+    patrol.refresh_from_db()
+    assert patrol.starts_at == _at(MONDAY, 9, 15) and patrol.pinned
+    assert not problems, problems.messages
+
+
+def test_an_inspector_cancels_and_restores_a_patrol(demo, page: Page, device, problems):
+    _board(page, demo)
+    patrol = _patrol(_first_site(page), _at(MONDAY, 6, 0))
+    page.reload()
+
+    dialog = _open(page, patrol)
+    dialog.get_by_text("Cancel this patrol", exact=True).click()
+    form = dialog.locator("#cancel-form")
+    form.get_by_role("button", name="Cancel patrol").click()  # no reason: the browser asks for one
+    patrol.refresh_from_db()
+    assert patrol.status == PatrolStatus.SCHEDULED
+    form.get_by_label("Reason").fill("Site closed for repairs")
+    form.get_by_role("button", name="Cancel patrol").click()
+    expect(dialog.locator("#dialog-notice")).to_have_text("Patrol cancelled.")
+    expect(dialog).to_contain_text("Cancelled: Site closed for repairs")
+    expect(_chip(page, patrol)).to_contain_text("cancelled")
+
+    dialog.get_by_role("button", name="Restore patrol").click()
+    expect(dialog.locator("#dialog-notice")).to_have_text("Patrol restored.")
+    expect(_chip(page, patrol)).not_to_contain_text("cancelled")
+    patrol.refresh_from_db()
+    assert patrol.status == PatrolStatus.SCHEDULED
+    assert not problems, problems.messages
+
+
+def test_an_inspector_bulk_assigns_a_day(demo, page: Page, device, problems):
+    _board(page, demo)
+    site = _first_site(page)
+    first, second = _patrol(site, _at(MONDAY, 5, 0), label="Dawn"), _patrol(site, _at(MONDAY, 5, 30), label="Dawn 2")
+    page.reload()
+    roberts = _officer("pc.roberts")
+
+    day = page.locator("table.board thead").get_by_role("button", name="Select all patrols on Monday 18 January")
+    day.click()
+    ticked = page.locator('table.board td[data-day="2027-01-18"] input[name="patrols"]:checked')
+    count = ticked.count()
+    assert count >= 2
+    toolbar = page.locator("#board-selection")
+    toolbar.get_by_label("Action").select_option("assign")
+    toolbar.get_by_label("Officer").select_option(str(roberts.pk))
+    toolbar.get_by_role("button", name="Apply to ticked").click()
+
+    result = page.locator("#bulk-result")
+    expect(result).to_contain_text("done")
+    done = Assignment.objects.filter(officer=roberts, patrol__starts_at__date=MONDAY).count()
+    expect(result).to_contain_text(re.compile(rf"{done} done, {count - done} refused"))
+    # The 05:00 patrol is done, the 05:30 one refused: it overlaps it.
+    assert first.assignments.filter(officer=roberts).exists()
+    assert not second.assignments.filter(officer=roberts).exists()
+    expect(result.locator(".bulk-refused")).to_contain_text("overlaps")
+    expect(_chip(page, first)).to_contain_text("1/1 officers")
+    assert_fits(page, device)
+    screenshot(page, device, "inspector-bulk-result")
+    assert not problems, problems.messages
+
+
+def test_a_stale_edit_is_refused_when_another_inspector_changed_the_patrol(demo, browser, page: Page, device, problems):
+    _board(page, demo)
+    patrol = _patrol(_first_site(page), _at(MONDAY, 6, 0))
+    page.reload()
+    dialog = _open(page, patrol)
+    dialog.get_by_text("Move", exact=True).click()
+
+    # A second inspector, in their own browser, moves the same patrol first.
+    other_context = browser.new_context(**device.options)
+    try:
+        other = other_context.new_page()
+        other_problems: list[str] = []
+        other.on("console", lambda message: message.type == "error" and other_problems.append(message.text))
+        sign_in(other, demo, "sergeant")
+        other_dialog = _open(other, patrol)
+        other_dialog.get_by_text("Move", exact=True).click()
+        other_form = other_dialog.locator("#move-form")
+        other_form.get_by_label("Start").fill("07:00")
+        other_form.get_by_label("End").fill("08:00")
+        other_form.get_by_role("button", name="Move").click()
+        expect(other_dialog.locator("#dialog-notice")).to_have_text("Moved to Mon 18 Jan 07:00–08:00.")
+        assert not other_problems, other_problems
+    finally:
+        other_context.close()
+
+    form = dialog.locator("#move-form")
+    form.get_by_label("Start").fill("08:30")
+    form.get_by_label("End").fill("09:30")
+    form.get_by_role("button", name="Move").click()
+
+    stale = dialog.locator("#stale-notice")
+    expect(stale).to_contain_text("Someone else changed this patrol")
+    expect(stale).to_contain_text("Moved from Mon 18 Jan 06:00–07:00 to Mon 18 Jan 07:00–08:00 by Daniel Ashworth")
+    expect(dialog.locator("#patrol-when")).to_contain_text("07:00–08:00")  # the patrol as it is now
+    patrol.refresh_from_db()
+    assert patrol.starts_at == _at(MONDAY, 7, 0)  # nothing overwritten
+    form = dialog.locator("#move-form")
+    expect(form.get_by_label("Start")).to_have_value("08:30")  # nothing lost
+    screenshot(page, device, "inspector-stale-edit")
+
+    form.get_by_role("button", name="Apply my move again").click()
+    expect(dialog.locator("#dialog-notice")).to_have_text("Moved to Mon 18 Jan 08:30–09:30.")
+    patrol.refresh_from_db()
+    assert patrol.starts_at == _at(MONDAY, 8, 30)
+    assert not problems, problems.messages
+
+
+def test_the_dialog_fits_a_phone(demo, browser):
+    context = browser.new_context(**PHONE.options)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        sign_in(page, demo, "inspector")
+        site_id = page.locator("table.board tbody tr[data-site]").first.get_attribute("data-site")
+        from sites.models import Site
+
+        patrol = _patrol(Site.objects.get(pk=site_id), _at(MONDAY, 6, 0))
+        page.goto(f"{demo}/rota/patrols/{patrol.pk}/")  # the page a phone without JavaScript gets too
+        expect(page.locator("#patrol-dialog-body")).to_be_visible()
+        page.locator("details.edit summary").first.click()
+        assert_fits(page, PHONE)
+        screenshot(page, PHONE, "inspector-patrol-page")
+
+        page.goto(f"{demo}/rota/")
+        page.locator(f'table.board a[href="/rota/patrols/{patrol.pk}/"]').click()
+        expect(page.locator("dialog#patrol-dialog")).to_be_visible()
+        assert_fits(page, PHONE)
+        screenshot(page, PHONE, "inspector-patrol-dialog")
+        assert not errors, errors
+    finally:
+        context.close()
