@@ -252,6 +252,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # The rota generator looks this many days ahead.
 ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
+# An inspector may generate the rota ahead up to this many days from today (550: next year's
+# High Holy Days are always inside it), never further: a run's work grows with its window.
+ROTA_GENERATE_AHEAD_MAX_DAYS = env_int("ROTA_GENERATE_AHEAD_MAX_DAYS", 550, minimum=1)
 # A running generation run not heard from for this long is marked failed: its process stopped
 # (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
 # this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).

@@ -4,9 +4,12 @@ parameter, shown on the page, never a 500."""
 from django import forms
 
 from calendar_rules.forms import DateParamField
+from sites.models import RiskTier, SiteKind
+
+from .models import PatrolKind
 
 ROTA_DEFAULT_DAYS = 7
-ROTA_MAX_DAYS = 31
+ROTA_MAX_DAYS = 14
 
 
 class RotaWindowForm(forms.Form):
@@ -17,12 +20,35 @@ class RotaWindowForm(forms.Form):
     days = forms.IntegerField(required=False)
 
     def clean_days(self):
-        # Out of range is brought into it (the page's input offers 1 to 31), not refused.
+        # Out of range is brought into it (the page's input offers 1 to 14), not refused.
         days = self.cleaned_data["days"]
         return ROTA_DEFAULT_DAYS if days is None else min(max(days, 1), ROTA_MAX_DAYS)
+
+
+SITE_KIND_CHOICES = [("", "All kinds"), *SiteKind.choices]
+RISK_TIER_CHOICES = [("", "All tiers"), *RiskTier.choices]
+PATROL_KIND_CHOICES = [("", "Police and joint"), *PatrolKind.choices]
+
+
+class BoardFilterForm(forms.Form):
+    """The board's and the day view's filters, each optional: `site_kind`, `tier` (risk tier),
+    `kind` (patrol kind), `needs` (only patrols that need officers)."""
+
+    site_kind = forms.ChoiceField(required=False, choices=SITE_KIND_CHOICES)
+    tier = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, choices=RISK_TIER_CHOICES)
+    kind = forms.ChoiceField(required=False, choices=PATROL_KIND_CHOICES)
+    needs = forms.BooleanField(required=False, label="Needs officers")
 
 
 class RunWatchForm(forms.Form):
     """`?run=<id>`: the run whose progress the runs page shows (after "Generate now")."""
 
     run = forms.IntegerField(required=False, min_value=1)
+
+
+class RunStartForm(forms.Form):
+    """ "Generate now" (`area`), or "Generate to <date>" (`until`, a local date of the area; how
+    far ahead is the service's to check)."""
+
+    area = forms.SlugField()
+    until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])

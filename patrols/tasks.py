@@ -10,6 +10,8 @@ backoff; a run's error is recorded on its GenerationRun by the service before th
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
@@ -30,8 +32,11 @@ from .services import generation_runs_fail_dead, generation_runs_start_nightly, 
     acks_late=True,
     reject_on_worker_lost=True,
 )
-def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str = RunTrigger.NIGHTLY, run_id=None):
-    """Generate the rota of one area from today for `days` days (default: the horizon setting)."""
+def generate_rota_for_area(
+    area_id: int, days: int | None = None, trigger: str = RunTrigger.NIGHTLY, run_id=None, until: str | None = None
+):
+    """Generate the rota of one area from today for `days` days (default: the horizon setting),
+    or to the local date `until` (ISO text; checked by services.generation_run_start)."""
     area = Area.objects.filter(pk=area_id).first()
     if area is None:
         return None
@@ -40,7 +45,8 @@ def generate_rota_for_area(area_id: int, days: int | None = None, trigger: str =
         run = GenerationRun.objects.filter(pk=run_id, area=area).first()
         if run is None or run.status == RunStatus.SUCCEEDED:
             return run_id  # already done (a redelivered message), or gone
-    run = rota_sync(area=area, days=days, trigger=trigger, run=run)
+    end = date.fromisoformat(until) if until else None
+    run = rota_sync(area=area, days=days, end=end, trigger=trigger, run=run)
     return run.pk
 
 

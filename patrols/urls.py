@@ -1,12 +1,31 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from calendar_rules.dates import parse_date_param
 
 from . import views
 from .views import edits
 
 app_name = "patrols"
 
+
+class DayConverter:
+    """A local date in a path, YYYY-MM-DD within the calendar's years; anything else: 404."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        return parse_date_param(value, name="day")  # ValueError: no match, so 404
+
+    def to_url(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+register_converter(DayConverter, "day")
+
 urlpatterns = [
     path("", views.RotaView.as_view(), name="rota"),
+    path("rows/", views.RotaRowsView.as_view(), name="rota_rows"),
+    path("day/<day:day>/", views.RotaDayView.as_view(), name="rota_day"),
     path("my-day/", views.MyDayView.as_view(), name="my_day"),
     path("joint/", views.JointPatrolsView.as_view(), name="joint"),
     path("joint/<int:pk>/", views.JointPatrolView.as_view(), name="joint_patrol"),

@@ -7,13 +7,14 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
@@ -67,16 +68,42 @@ def generation_run_queue(*, area: Area, trigger: str, by: Editor = None) -> Gene
     return run
 
 
-def generation_run_start(*, area: Area, by: Editor, days: int | None = None) -> GenerationRun:
+def generation_run_start(
+    *, area: Area, by: Editor, until: date | None = None, days: int | None = None, now: datetime | None = None
+) -> GenerationRun:
     """An inspector's "Generate now": a queued run, and the task enqueued once it is committed.
+
+    `until` (a local date of the area): generate ahead to that date — e.g. months ahead, to cover
+    the High Holy Days — rather than to the nightly horizon. Refused (ValidationError, code
+    "until_past" or "until_too_far", nothing queued) before today or more than
+    settings.ROTA_GENERATE_AHEAD_MAX_DAYS days after it. A date inside the horizon is allowed:
+    the run reconciles up to the horizon anyway, and never less than it.
 
     If the task cannot be enqueued (the broker is down), the run is marked failed with the
     reason, so it never sits "queued" for ever."""
+    if until is not None:
+        today = area.today(now)
+        furthest = today + timedelta(days=settings.ROTA_GENERATE_AHEAD_MAX_DAYS)
+        if until < today:
+            raise ValidationError(
+                f"Cannot generate to {until:%-d %b %Y}: that is before today ({today:%-d %b %Y}).", code="until_past"
+            )
+        if until > furthest:
+            raise ValidationError(
+                f"Cannot generate to {until:%-d %b %Y}: the rota can be generated at most "
+                f"{settings.ROTA_GENERATE_AHEAD_MAX_DAYS} days ahead, to {furthest:%-d %b %Y}.",
+                code="until_too_far",
+            )
+        # Never less than the nightly horizon: generating "to" a near date must not look like a
+        # way to shorten the rota (a run never cancels what lies beyond its window anyway).
+        horizon_end = area.days_from_today(days, now=now)[1]
+        if until <= horizon_end:
+            until = None
     with transaction.atomic():
         run = generation_run_queue(area=area, trigger=RunTrigger.MANUAL, by=by)
         # robust: with eager Celery the task runs inside on_commit; a failing run has already
         # recorded its error on the run, and must not turn the request into a server error.
-        transaction.on_commit(lambda: _enqueue_run(run.pk, area_id=area.pk, days=days), robust=True)
+        transaction.on_commit(partial(_enqueue_run, run.pk, area_id=area.pk, days=days, until=until), robust=True)
     return run
 
 
@@ -96,11 +123,16 @@ def generation_runs_start_nightly() -> list[GenerationRun]:
     return runs
 
 
-def _enqueue_run(run_id: int, *, area_id: int, days: int | None, trigger: str = RunTrigger.MANUAL) -> None:
+def _enqueue_run(
+    run_id: int, *, area_id: int, days: int | None, trigger: str = RunTrigger.MANUAL, until: date | None = None
+) -> None:
     from ..tasks import generate_rota_for_area
 
     try:
-        generate_rota_for_area.delay(area_id, days=days, trigger=trigger, run_id=run_id)
+        # The date travels as ISO text: the task's arguments are JSON.
+        generate_rota_for_area.delay(
+            area_id, days=days, trigger=trigger, run_id=run_id, until=until.isoformat() if until else None
+        )
     except Exception as error:
         # With eager Celery a run that failed has recorded its own error (it is no longer
         # queued); a run still queued was never started: the broker refused the task.

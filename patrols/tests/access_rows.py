@@ -128,6 +128,20 @@ ROWS = [
         outcomes(302, 403, 403, 200, 404, 200),
     ),
     Row(
+        "week board rows, a chunk (area A)",
+        "patrols:rota_rows",
+        "GET",
+        lambda w: reverse("patrols:rota_rows") + f"?area={w.area_a.slug}&offset=0",
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "day view (area A)",
+        "patrols:rota_day",
+        "GET",
+        lambda w: reverse("patrols:rota_day", args=["2026-01-10"]) + f"?area={w.area_a.slug}",
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
         "generation runs page",
         "patrols:runs",
         "GET",

@@ -1,7 +1,7 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's rota (`board`) and generation runs (`runs`)."""
+patrols and their places (`joint`), the inspector's week board and day view (`board`) and generation runs (`runs`)."""
 
-from .board import RotaView
+from .board import RotaDayView, RotaRowsView, RotaView
 from .joint import (
     JointPatrolsView,
     JointPatrolView,
@@ -18,6 +18,8 @@ __all__ = [
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
+    "RotaDayView",
+    "RotaRowsView",
     "RotaView",
     "RunListView",
     "RunProgressView",

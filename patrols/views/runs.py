@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from sites.selectors import areas_with_role
 from sites.validators import is_slug
 
 from .. import services
-from ..forms import RunWatchForm
+from ..forms import RunStartForm, RunWatchForm
 from ..models import RunStatus
 from ..selectors import (
     run_progress,
@@ -54,17 +55,30 @@ class RunListView(RoleRequiredMixin, ListView):
 
 
 class RunStartView(RoleRequiredMixin, View):
-    """POST "Generate now" for one area: a queued run, its task enqueued on commit."""
+    """POST "Generate now" for one area, or "Generate to <date>" (`until`, from the week board):
+    a queued run, its task enqueued on commit. A refused date (before today, or further ahead
+    than settings.ROTA_GENERATE_AHEAD_MAX_DAYS) is said and nothing is queued."""
 
     roles = (Role.INSPECTOR,)
     http_method_names = ["post"]
 
     def post(self, request):
+        form = RunStartForm(request.POST)
         slug = request.POST.get("area", "")
         if not is_slug(slug):
             raise Http404("No such area among yours.")
         area = get_object_or_404(areas_with_role(self.access, Role.INSPECTOR), slug=slug)
-        run = services.generation_run_start(area=area, by=request.user)
+        if form.is_valid():
+            try:
+                run = services.generation_run_start(area=area, by=request.user, until=form.cleaned_data["until"])
+            except ValidationError as error:
+                form.add_error("until", error)
+        if form.errors:
+            message = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+            if request.htmx:
+                return render(request, "patrols/partials/run_refused.html", {"message": message})
+            messages.error(request, message)
+            return redirect(f"{reverse('patrols:rota')}?area={area.slug}")
         run.refresh_from_db()
         if request.htmx:
             return render(
