@@ -512,3 +512,30 @@ def test_regenerating_keeps_every_kind_of_hand_edit(world, inspector, area, offi
 
 def test_no_edit_route_answers_get(inspector, patrol):
     assert inspector.get(_url("patrol_move", patrol)).status_code == 405
+
+
+# The board
+
+
+def test_a_chip_links_to_its_patrol_and_a_row_offers_to_add_one(world, inspector, patrol):
+    html = inspector.get(reverse("patrols:rota"), {"start": "2026-01-05"}).content.decode()
+    assert f'<a href="/rota/patrols/{patrol.pk}/"><b>09:00–11:00</b></a>' in html
+    site = world.objects["site_a"]
+    assert f'href="/rota/patrols/add/?site={site.pk}&amp;day=2026-01-05"' in html
+    assert 'data-rows-url="/rota/rows/?area=area-a' in html
+
+
+def test_the_board_redraws_one_site_row_after_an_edit(world, inspector, patrol):
+    inspector.post(_url("patrol_move", patrol), _move(patrol, day="2026-01-07"), **HTMX)
+    rows = inspector.get(
+        reverse("patrols:rota_rows"), {"area": "area-a", "start": "2026-01-05", "site": patrol.site_id}
+    )
+    html = rows.content.decode()
+    assert html.count("<tr data-site=") == 1
+    assert f'<td data-day="2026-01-07"><div class="chip' in html and "11:00–13:00" in html
+    assert 'hx-trigger="revealed"' not in html
+
+
+def test_the_board_row_of_a_site_elsewhere_is_empty(world, inspector):
+    rows = inspector.get(reverse("patrols:rota_rows"), {"area": "area-a", "site": world.objects["site_b"].pk})
+    assert "<tr data-site=" not in rows.content.decode()
