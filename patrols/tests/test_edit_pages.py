@@ -532,7 +532,7 @@ def test_the_board_redraws_one_site_row_after_an_edit(world, inspector, patrol):
     )
     html = rows.content.decode()
     assert html.count("<tr data-site=") == 1
-    assert f'<td data-day="2026-01-07"><div class="chip' in html and "11:00–13:00" in html
+    assert '<td data-day="2026-01-07"><div class="chip' in html and "11:00–13:00" in html
     assert 'hx-trigger="revealed"' not in html
 
 
