@@ -50,7 +50,7 @@ class VersionedForm(forms.Form):
 
 
 class _TimesMixin(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), help_text=OVERNIGHT_HELP)
 

@@ -55,6 +55,11 @@
     if (!box.open) {
       box.showModal();
     }
+    // What the answer says (done, refused, or stale with what changed) is shown first.
+    var said = box.querySelector("#stale-notice, #dialog-notice, .patrol-dialog [role=alert]");
+    if (said) {
+      said.scrollIntoView({ block: "nearest" });
+    }
     var title = box.querySelector("#patrol-dialog-title");
     if (title && !box.contains(document.activeElement)) {
       title.setAttribute("tabindex", "-1");
