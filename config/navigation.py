@@ -12,6 +12,7 @@ LINKS = [
     ("My day", "patrols:my_day", {Role.OFFICER}),
     ("Rota", "patrols:rota", {Role.INSPECTOR}),
     ("Generation runs", "patrols:runs", {Role.INSPECTOR}),
+    ("Absences", "patrols:absences", {Role.INSPECTOR}),
     ("Rules", "calendar_rules:rule_list", {Role.INSPECTOR}),
     ("Calendar", "calendar_rules:calendar", {Role.INSPECTOR}),
     ("Joint patrols", "patrols:joint", {Role.CST_COORDINATOR}),

@@ -255,6 +255,11 @@ ROTA_HORIZON_DAYS = env_int("ROTA_HORIZON_DAYS", 84, minimum=1)
 # An inspector may generate the rota ahead up to this many days from today (550: next year's
 # High Holy Days are always inside it), never further: a run's work grows with its window.
 ROTA_GENERATE_AHEAD_MAX_DAYS = env_int("ROTA_GENERATE_AHEAD_MAX_DAYS", 550, minimum=1)
+# An officer's patrols less than this many hours apart are one duty: the area's longest duty and
+# shortest rest between duties are measured on duties, not on single patrols (patrols/duties.py).
+DUTY_GAP_HOURS = env_int("DUTY_GAP_HOURS", 4, minimum=0)
+if DUTY_GAP_HOURS > 24:
+    raise ImproperlyConfigured(f"DUTY_GAP_HOURS must be at most 24, got {DUTY_GAP_HOURS}.")
 # A running generation run not heard from for this long is marked failed: its process stopped
 # (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
 # this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).

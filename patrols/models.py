@@ -195,7 +195,11 @@ class Patrol(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["last_run", "updated_at"])
+    # A reason is free text of a service's making ("cancelled: <the inspector's reason>", up to
+    # 200 characters of it): longer than the 100 characters simple-history gives it by default.
+    history = HistoricalRecords(
+        excluded_fields=["last_run", "updated_at"], history_change_reason_field=models.TextField(null=True)
+    )
 
     # Not columns: set by the selectors on the instances they hand to pages.
     local_starts: datetime  # rota_grid: the start in the area's time zone
@@ -267,7 +271,9 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # Why the inspector assigned the officer despite a warning (a long duty, a short rest), or "".
+    override_reason = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["patrol__starts_at", "officer__collar_number"]
@@ -297,7 +303,7 @@ class VolunteerSlot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["patrol_id", "id"]

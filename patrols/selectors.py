@@ -6,18 +6,21 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
-from people.models import Volunteer
+from people.models import Absence, Officer, Volunteer
 from sites.access import Access
 from sites.models import Area, Role
 
+from . import fairness
+from .duties import DutyLimits, Interval, duty_warnings, local_dates
 from .models import (
     Assignment,
     GenerationRun,
@@ -301,7 +304,8 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     """An officer's patrols today and on the next `days - 1` days, in the areas where they hold the
     officer role *now* (one removed from an area no longer sees its patrols, site notes or CST
     names). "Today" is each area's own local date. Per day: its date (in the first area's time
-    zone, by name), and the patrols with local start and end times and CST partners."""
+    zone, by name), the patrols with local start and end times and CST partners, and the officer's
+    own absences that day (read as dates of that first area)."""
     areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
     if not areas:
         return []
@@ -323,12 +327,17 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
     first_today = todays[areas[0].pk]
     names = {0: "Today", 1: "Tomorrow"}
     labels = day_labels(first_today, days)
+    last_day = first_today + timedelta(days=days - 1)
+    absences = list(
+        Absence.objects.filter(officer=officer, starts_on__lte=last_day, ends_on__gte=first_today).order_by("starts_on")
+    )
     return [
         {
             "date": first_today + timedelta(days=offset),
             "name": names.get(offset, ""),
             **labels[first_today + timedelta(days=offset)],
             "items": items.get(offset, []),
+            "absences": [a for a in absences if a.starts_on <= first_today + timedelta(days=offset) <= a.ends_on],
         }
         for offset in range(days)
     ]
@@ -448,3 +457,198 @@ def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:
     partners = Q(patrol__kind=PatrolKind.JOINT, status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED))
     visible = _visible_by_role(access, via="patrol", officer_also=partners)
     return queryset.none() if visible is None else queryset.filter(visible)
+
+
+# ---- duties, absences and suggestions -------------------------------------------------------
+
+# How far either side of a patrol an officer's other patrols can matter to its duty warnings: a
+# duty is at most a day long in practice and the rest after it at most 24 hours (Area's limits).
+DUTY_CONTEXT = timedelta(hours=72)
+# Fairness is counted over this many days before and after the patrol's local date.
+FAIRNESS_DAYS = 28
+# Patrols an officer's time counts on: worked or to be worked (not cancelled, not missed).
+_WORKING = (PatrolStatus.SCHEDULED, PatrolStatus.COMPLETED)
+
+
+def duty_limits(area: Area) -> DutyLimits:
+    """The area's duty rules, with the deployment's gap between duties."""
+    return DutyLimits.from_hours(
+        gap=settings.DUTY_GAP_HOURS, max_duty=area.max_duty_hours, min_rest=area.min_rest_hours
+    )
+
+
+def interval_of(patrol: Patrol) -> Interval:
+    return Interval(patrol.starts_at, patrol.ends_at)
+
+
+def officer_duty_context(officer_ids: Iterable[int], *, patrol: Patrol) -> dict[int, list[Interval]]:
+    """Each officer's other worked or scheduled patrols within DUTY_CONTEXT of `patrol`, by
+    officer id: what duties.duty_warnings needs. One query."""
+    rows = (
+        Assignment.objects.filter(
+            officer_id__in=list(officer_ids),
+            patrol__status__in=_WORKING,
+            patrol__starts_at__lt=patrol.ends_at + DUTY_CONTEXT,
+            patrol__ends_at__gt=patrol.starts_at - DUTY_CONTEXT,
+        )
+        .exclude(patrol_id=patrol.pk)
+        .values_list("officer_id", "patrol__starts_at", "patrol__ends_at")
+    )
+    context: dict[int, list[Interval]] = defaultdict(list)
+    for officer_id, starts_at, ends_at in rows:
+        context[officer_id].append(Interval(starts_at, ends_at))
+    return dict(context)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One officer of the patrol's area as the assignment dialog offers them: whether suggested
+    (free and no warning), why, their load over ±4 weeks, and the warnings (full sentences) an
+    assignment would need overriding."""
+
+    officer: Officer
+    suggested: bool
+    reason: str
+    patrols_count: int
+    special_count: int
+    warnings: list[str]
+    conflict: str  # the hard conflict ("On leave 3–9 Dec"), or "": assignable when ""
+
+
+def _busy_with(site_name: str, starts_at: datetime, ends_at: datetime, tz, day: date) -> str:
+    begins, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
+    when = f"{begins:%H:%M}–{ends:%H:%M}"
+    if begins.date() != day:
+        when = f"{begins:%a} {begins.day} {begins:%b} {when}"
+    return f"On a patrol at {site_name} {when}"
+
+
+def officer_suggestions(patrol: Patrol, *, now: datetime) -> list[Suggestion]:
+    """The active officers rostered in the patrol's area, ranked fairly (patrols.fairness): free
+    ones first, then fewest patrols and fewest Shabbat/festival duties over the four weeks either
+    side of the patrol's local date, then name. Each with the reason, its hard conflict (on an
+    overlapping patrol, absent, already on this patrol) and its duty warnings.
+
+    Counts: the officer's patrols (any area, not cancelled or missed, not this one) starting on a
+    local date within FAIRNESS_DAYS of the patrol's; a Shabbat/festival duty is a day of those
+    that is Shabbat or a yom tov (calendar_rules.jewish_calendar) on which they have a patrol.
+    Local dates are read in the patrol's area time zone. Four queries however many officers.
+    `now` is the moment the list is made for (kept for callers; the counts are around the
+    patrol's day, not today)."""
+    area = patrol.area
+    tz = area.zone
+    day = patrol.starts_at.astimezone(tz).date()
+    first_day, last_day = day - timedelta(days=FAIRNESS_DAYS), day + timedelta(days=FAIRNESS_DAYS)
+    officers = list(
+        Officer.objects.filter(
+            active=True,
+            user__memberships__area_id=area.pk,
+            user__memberships__group__name=Role.OFFICER,
+        )
+        .select_related("user")
+        .distinct()
+    )
+    ids = [officer.pk for officer in officers]
+    window_start, window_end = local_midnight(first_day, tz), local_midnight(last_day + timedelta(days=1), tz)
+    rows = (
+        Assignment.objects.filter(
+            officer_id__in=ids,
+            patrol__status__in=_WORKING,
+            patrol__starts_at__lt=max(window_end, patrol.ends_at + DUTY_CONTEXT),
+            patrol__ends_at__gt=min(window_start, patrol.starts_at - DUTY_CONTEXT),
+        )
+        .order_by()
+        .values_list(
+            "officer_id", "patrol_id", "patrol__starts_at", "patrol__ends_at", "patrol__status", "patrol__site__name"
+        )
+    )
+    special_days = {
+        observance.date
+        for observance in jewish_calendar.observances_between(first_day, last_day)
+        if observance.work_forbidden
+    }
+    counts: dict[int, int] = defaultdict(int)
+    special: dict[int, set[date]] = defaultdict(set)
+    context: dict[int, list[Interval]] = defaultdict(list)
+    busy: dict[int, str] = {}
+    on_this: set[int] = set()
+    for officer_id, patrol_id, starts_at, ends_at, status, site_name in rows:
+        if patrol_id == patrol.pk:
+            on_this.add(officer_id)
+            continue
+        local_day = starts_at.astimezone(tz).date()
+        if first_day <= local_day <= last_day:
+            counts[officer_id] += 1
+            if local_day in special_days:
+                special[officer_id].add(local_day)
+        if patrol.starts_at - DUTY_CONTEXT < ends_at and starts_at < patrol.ends_at + DUTY_CONTEXT:
+            context[officer_id].append(Interval(starts_at, ends_at))
+        overlaps = starts_at < patrol.ends_at and ends_at > patrol.starts_at
+        if status == PatrolStatus.SCHEDULED and overlaps and officer_id not in busy:
+            busy[officer_id] = _busy_with(site_name, starts_at, ends_at, tz, day)
+    first, last = local_dates(patrol.starts_at, patrol.ends_at, tz)
+    absent: dict[int, str] = {}
+    for absence in Absence.objects.filter(officer_id__in=ids, starts_on__lte=last, ends_on__gte=first).order_by(
+        "starts_on"
+    ):
+        absent.setdefault(absence.officer_id, absence.summary)
+    limits = duty_limits(area)
+    candidate = interval_of(patrol)
+    candidates = []
+    full_warnings: dict[int, list[str]] = {}
+    for officer in officers:
+        conflict = (
+            "Already on this patrol" if officer.pk in on_this else absent.get(officer.pk) or busy.get(officer.pk, "")
+        )
+        warnings = [] if conflict else duty_warnings(candidate, context.get(officer.pk, []), limits=limits, tz=tz)
+        full_warnings[officer.pk] = [warning.message for warning in warnings]
+        candidates.append(
+            fairness.Candidate(
+                officer_id=officer.pk,
+                name=officer.user.get_full_name() or officer.user.username,
+                patrols_count=counts[officer.pk],
+                special_count=len(special[officer.pk]),
+                conflict=conflict,
+                warnings=tuple(warning.summary for warning in warnings),
+            )
+        )
+    by_id = {officer.pk: officer for officer in officers}
+    conflicts = {candidate.officer_id: candidate.conflict for candidate in candidates}
+    return [
+        Suggestion(
+            officer=by_id[ranked.officer_id],
+            suggested=ranked.suggested,
+            reason=ranked.reason,
+            patrols_count=ranked.patrols_count,
+            special_count=ranked.special_count,
+            warnings=full_warnings[ranked.officer_id],
+            conflict=conflicts[ranked.officer_id],
+        )
+        for ranked in fairness.rank(candidates)
+    ]
+
+
+def patrols_clashing_with_absence(absence: Absence, *, since: datetime | None = None) -> list[Patrol]:
+    """The scheduled patrols the absent officer is on during the absence: those with any local
+    date (in the patrol's own area's time zone) from `starts_on` to `ends_on`. With `since`, only
+    those not yet ended by then (the ones still to re-staff). In time order, with site and area.
+    One query."""
+    # A coarse UTC window first (no zone is more than a day from UTC), then the exact local dates.
+    coarse_start = datetime.combine(absence.starts_on - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    coarse_end = datetime.combine(absence.ends_on + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    patrols = Patrol.objects.filter(
+        assignments__officer_id=absence.officer_id,
+        status=PatrolStatus.SCHEDULED,
+        starts_at__lt=coarse_end,
+        ends_at__gt=coarse_start,
+    )
+    if since is not None:
+        patrols = patrols.filter(ends_at__gt=since)
+    clashing = []
+    for patrol in patrols.select_related("site", "area").order_by("starts_at", "id"):
+        first, last = local_dates(patrol.starts_at, patrol.ends_at, patrol.area.zone)
+        if first <= absence.ends_on and last >= absence.starts_on:
+            patrol.local_starts = patrol.starts_at.astimezone(patrol.area.zone)
+            patrol.local_ends = patrol.ends_at.astimezone(patrol.area.zone)
+            clashing.append(patrol)
+    return clashing

@@ -46,4 +46,8 @@ urlpatterns = [
     path("runs/", views.RunListView.as_view(), name="runs"),
     path("runs/start/", views.RunStartView.as_view(), name="run_start"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run_progress"),
+    path("absences/", views.AbsenceListView.as_view(), name="absences"),
+    path("absences/add/", views.AbsenceCreateView.as_view(), name="absence_add"),
+    path("absences/<int:pk>/", views.AbsenceEditView.as_view(), name="absence_edit"),
+    path("absences/<int:pk>/delete/", views.AbsenceDeleteView.as_view(), name="absence_delete"),
 ]

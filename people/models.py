@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
 from sites.models import Area, Role, refuse_area_change
 from sites.validators import single_line_text
 
@@ -79,3 +81,93 @@ class Volunteer(models.Model):
         if self.card_expires <= today + timedelta(days=CARD_EXPIRY_WARNING_DAYS):
             return "expiring"
         return "valid"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", "Leave"
+    TRAINING = "training", "Training"
+    SICKNESS = "sickness", "Sickness"
+    OTHER = "other", "Other"
+
+
+# How a sergeant says it: "On leave 3–9 Dec", "Off sick 4 Dec".
+_ABSENCE_PHRASES: dict[str, str] = {
+    AbsenceKind.LEAVE: "On leave",
+    AbsenceKind.TRAINING: "On training",
+    AbsenceKind.SICKNESS: "Off sick",
+    AbsenceKind.OTHER: "Absent",
+}
+
+
+def describe_dates(first: date, last: date) -> str:
+    """'3 Dec', '3–9 Dec', '28 Nov–3 Dec', '28 Dec 2026–3 Jan 2027'."""
+    if first == last:
+        return f"{first.day} {first:%b}"
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
+    if first.month != last.month:
+        return f"{first.day} {first:%b}–{last.day} {last:%b}"
+    return f"{first.day}–{last.day} {last:%b}"
+
+
+class Absence(models.Model):
+    """An officer away (leave, training, sickness) from one local date to another, both inclusive.
+
+    The dates are calendar dates with no zone of their own: each patrol is checked against them
+    in its own area's time zone (a patrol clashes when any of its local dates is in the absence).
+    No officer is assigned to a patrol during their absence (patrols.services.assignment_create).
+    """
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(max_length=10, choices=AbsenceKind.choices, default=AbsenceKind.LEAVE)
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to", help_text="The last day away (inclusive).")
+    note = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The reason of an edit is free text of a service's making; 100 characters (the default) is short.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    EDITABLE_FIELDS = ("kind", "starts_on", "ends_on", "note")
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="absence_ends_on_or_after_start"
+            ),
+        ]
+        indexes = [
+            # An officer's absences over some dates (the assignment check, the suggestions):
+            # WHERE officer_id = :o AND ends_on >= :first AND starts_on <= :last.
+            models.Index(fields=["officer", "ends_on"], name="absence_officer_ends_on"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer}: {self.summary}"
+
+    @property
+    def dates(self) -> str:
+        return describe_dates(self.starts_on, self.ends_on)
+
+    @property
+    def summary(self) -> str:
+        """'On leave 3–9 Dec'."""
+        phrase = _ABSENCE_PHRASES.get(self.kind, "Absent")
+        return f"{phrase} {self.dates}"
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("starts_on", "ends_on"):
+            day = getattr(self, name)
+            if isinstance(day, date) and not RULE_FIRST_DAY <= day <= RULE_LAST_DAY:
+                errors[name] = (
+                    f"{day.isoformat()} is out of range; give a date from {RULE_FIRST_DAY.isoformat()} "
+                    f"to {RULE_LAST_DAY.isoformat()}."
+                )
+        if errors:
+            raise ValidationError(errors, code="out_of_range")
+        if isinstance(self.starts_on, date) and isinstance(self.ends_on, date) and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day cannot be before the first."}, code="ends_before_start")

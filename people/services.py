@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from sites.history import save_with_history
+from sites.history import delete_with_history, editor_user, save_with_history
 
-from .models import Volunteer
+from .models import Absence, Officer, Volunteer
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -35,3 +37,80 @@ def volunteer_set_active(*, volunteer: Volunteer, by: Editor, active: bool) -> V
     volunteer.active = active
     save_with_history(volunteer, by=by, reason="reactivated" if active else "deactivated")
     return volunteer
+
+
+def _refuse_overlapping_absence(absence: Absence) -> None:
+    """One absence per officer per day: a second one over the same days is a mistake (entered
+    twice, or the first should be edited). The officer's row is locked first, as
+    patrols.services.assignment_create locks it, so an assignment and an absence of one officer
+    are checked one after the other, never both against the state before the other."""
+    Officer.objects.select_for_update().filter(pk=absence.officer_id).first()
+    error = overlapping_absence_error(absence)
+    if error is not None:
+        raise error
+
+
+def overlapping_absence_error(absence: Absence) -> ValidationError | None:
+    """The refusal of `absence` (saved or not) when its officer has another over any of its days."""
+    other = (
+        Absence.objects.filter(
+            officer_id=absence.officer_id, starts_on__lte=absence.ends_on, ends_on__gte=absence.starts_on
+        )
+        .exclude(pk=absence.pk)
+        .order_by("starts_on")
+        .first()
+    )
+    if other is None:
+        return None
+    return ValidationError(
+        f"{absence.officer} already has an absence over these days: {other.summary}. Edit that one instead.",
+        code="overlap",
+    )
+
+
+@transaction.atomic
+def absence_create(
+    *, officer: Officer, kind: str, starts_on: date, ends_on: date, note: str = "", by: Editor
+) -> Absence:
+    """Record an officer's leave, training, sickness or other absence (dates inclusive).
+    Refused: the last day before the first, dates outside the calendar's span, a note of more
+    than one line or 200 characters, and days the officer already has an absence on. It does not
+    take the officer off patrols already assigned: patrols.selectors.patrols_clashing_with_absence
+    lists them for the inspector to re-staff."""
+    absence = Absence(
+        officer=officer,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+        created_by=editor_user(by),
+    )
+    absence.full_clean()
+    _refuse_overlapping_absence(absence)
+    save_with_history(absence, by=by, reason="recorded")
+    return absence
+
+
+@transaction.atomic
+def absence_update(*, absence: Absence, by: Editor, **fields: Any) -> Absence:
+    """Change an absence's kind, dates or note (Absence.EDITABLE_FIELDS); the same refusals as
+    absence_create. A refused edit leaves both the row and `absence` as they were."""
+    unknown = set(fields) - set(Absence.EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
+    current = Absence.objects.get(pk=absence.pk)
+    for name, value in fields.items():
+        setattr(current, name, value.strip() if name == "note" and isinstance(value, str) else value)
+    current.full_clean()
+    _refuse_overlapping_absence(current)
+    changed = ", ".join(name for name in Absence.EDITABLE_FIELDS if name in fields)
+    save_with_history(current, by=by, reason=f"edited: {changed}" if changed else "edited")
+    for field_ in Absence._meta.concrete_fields:
+        setattr(absence, field_.attname, getattr(current, field_.attname))
+    return absence
+
+
+@transaction.atomic
+def absence_delete(*, absence: Absence, by: Editor) -> None:
+    """Remove an absence (entered in error, or leave cancelled); its history stays."""
+    delete_with_history(absence, by=by, reason="removed")

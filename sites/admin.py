@@ -7,7 +7,7 @@ from .models import Area, Membership, Site
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "timezone"]
+    list_display = ["name", "slug", "timezone", "max_duty_hours", "min_rest_hours"]
     prepopulated_fields = {"slug": ["name"]}
 
 

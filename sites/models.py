@@ -60,9 +60,24 @@ class Area(models.Model):
     # The point whose sunset and nightfall time the area's sunset-anchored patrols.
     latitude = models.DecimalField(max_digits=8, decimal_places=5, validators=latitude_validators)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, validators=longitude_validators)
+    # An officer's duty (patrols less than settings.DUTY_GAP_HOURS apart) running longer than
+    # this, or starting less than min_rest_hours after their previous duty, is a warning an
+    # inspector must override with a reason (patrols/duties.py).
+    max_duty_hours = models.PositiveSmallIntegerField(
+        "longest duty (hours)", default=10, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    min_rest_hours = models.PositiveSmallIntegerField(
+        "shortest rest between duties (hours)", default=11, validators=[MaxValueValidator(24)]
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_duty_hours__gte=1, max_duty_hours__lte=24), name="area_max_duty_hours_range"
+            ),
+            models.CheckConstraint(condition=models.Q(min_rest_hours__lte=24), name="area_min_rest_hours_range"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -132,3 +132,13 @@ def test_the_dead_run_threshold_is_read_from_the_environment_and_checked():
     assert _settings_in_subprocess({"DEBUG": "1", "RUN_STALE_AFTER_SECONDS": "90"}, code).stdout.split() == ["90"]
     result = _settings_in_subprocess({"DEBUG": "1", "RUN_STALE_AFTER_SECONDS": "5"}, code)
     assert result.returncode != 0 and "RUN_STALE_AFTER_SECONDS must be at least 10" in result.stderr
+
+
+def test_the_duty_gap_defaults_to_four_hours_and_refuses_a_bad_value():
+    shown = _settings_in_subprocess({"DEBUG": "1"}, "import config.settings as s; print(s.DUTY_GAP_HOURS)")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "4"
+    for value, message in [("-1", "DUTY_GAP_HOURS must be at least 0"), ("25", "DUTY_GAP_HOURS must be at most 24")]:
+        refused = _settings_in_subprocess({"DEBUG": "1", "DUTY_GAP_HOURS": value})
+        assert refused.returncode != 0
+        assert message in refused.stderr

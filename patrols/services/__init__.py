@@ -5,7 +5,8 @@
 - `runs` — a generator run's record: queued, started, its stages, how it ended, its heartbeat
   and the marking of dead runs failed; the area lock;
 - `patrols` — hand edits of patrols (each pins the patrol it changes);
-- `assignments` — officers on patrols;
+- `assignments` — officers on patrols (hard refusals, and warnings overridden with a reason);
+- `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
 - `editing` — what the hand edits share; `locks` — the area's rota lock.
 
@@ -13,7 +14,8 @@ Callers import the services from here: ``from patrols import services`` or
 ``from patrols.services import rota_sync``.
 """
 
-from .assignments import assignment_create
+from .assignments import OverrideNeeded, assignment_create, assignment_delete
+from .bulk import BulkOutcome, patrols_bulk
 from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_update
 from .rota import rota_sync
 from .runs import (
@@ -26,7 +28,10 @@ from .runs import (
 from .slots import slot_confirm, slot_decline, slot_fill, slot_release
 
 __all__ = [
+    "BulkOutcome",
+    "OverrideNeeded",
     "assignment_create",
+    "assignment_delete",
     "generation_run_queue",
     "generation_run_start",
     "generation_runs_fail_dead",
@@ -36,6 +41,7 @@ __all__ = [
     "patrol_create_manual",
     "patrol_restore",
     "patrol_update",
+    "patrols_bulk",
     "rota_sync",
     "slot_confirm",
     "slot_decline",

@@ -97,6 +97,33 @@ def _add(w):
     }
 
 
+def _absence(w) -> int:
+    """The officer of area A away in two months (clear of every other row's patrols)."""
+    if "absence_a" not in w.objects:
+        from people.models import AbsenceKind
+        from people.services import absence_create
+
+        first = timezone.localdate() + timedelta(days=60)
+        w.objects["absence_a"] = absence_create(
+            officer=w.users["officer"].officer,
+            kind=AbsenceKind.LEAVE,
+            starts_on=first,
+            ends_on=first + timedelta(days=2),
+            by=None,
+        )
+    return w.objects["absence_a"].pk
+
+
+def _absence_payload(w):
+    first = timezone.localdate() + timedelta(days=90)
+    return {"officer": w.users["officer"].officer.pk, "kind": "training", "starts_on": first, "ends_on": first}
+
+
+def _absence_edit_payload(w):
+    first = timezone.localdate() + timedelta(days=60)
+    return {"kind": "sickness", "starts_on": first, "ends_on": first, "note": ""}
+
+
 ROWS = [
     # Pages
     Row(
@@ -162,6 +189,57 @@ ROWS = [
         "GET",
         lambda w: reverse("patrols:run_progress", args=[w.objects["run_a"].pk]),
         outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "absences page",
+        "patrols:absences",
+        "GET",
+        lambda w: reverse("patrols:absences"),
+        outcomes(302, 403, 403, 200, 200, 200),
+    ),
+    Row(
+        "absences page (an officer of area A)",
+        "patrols:absences",
+        "GET",
+        lambda w: reverse("patrols:absences") + f"?officer={w.users['officer'].officer.pk}",
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "absence add page",
+        "patrols:absence_add",
+        "GET",
+        lambda w: reverse("patrols:absence_add"),
+        outcomes(302, 403, 403, 200, 200, 200),
+    ),
+    Row(
+        "absence add (an officer of area A)",
+        "patrols:absence_add",
+        "POST",
+        lambda w: reverse("patrols:absence_add"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=_absence_payload,
+    ),
+    Row(
+        "absence edit page (area A)",
+        "patrols:absence_edit",
+        "GET",
+        lambda w: reverse("patrols:absence_edit", args=[_absence(w)]),
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "absence edit (area A)",
+        "patrols:absence_edit",
+        "POST",
+        lambda w: reverse("patrols:absence_edit", args=[_absence(w)]),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=_absence_edit_payload,
+    ),
+    Row(
+        "absence delete (area A)",
+        "patrols:absence_delete",
+        "POST",
+        lambda w: reverse("patrols:absence_delete", args=[_absence(w)]),
+        outcomes(302, 403, 403, 302, 404, 302),
     ),
     Row(
         "joint patrol page (area A)",

@@ -101,7 +101,7 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
     officer = world.users["officer"].officer
     sites = make_sites(world.area_a, 6, prefix="Day")
     for number, site in enumerate(sites):
-        start = datetime(2026, 1, 5, 9 + 2 * number, 0, tzinfo=UTC)
+        start = datetime(2026, 1, 5, 9 + number, 0, tzinfo=UTC)  # one six-hour duty
         patrol = patrol_create_manual(
             site=site,
             starts_at=start,
@@ -112,8 +112,9 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
         )
         assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    # session, user, memberships, officer, the officer's areas, assignments, partners, the view record
-    with django_assert_num_queries(8):
+    # session, user, memberships, officer, the officer's areas, assignments, partners, absences,
+    # the view record
+    with django_assert_num_queries(9):
         response = client.get(reverse("patrols:my_day"))
     assert response.content.decode().count("patrol-card") == 6
 

@@ -1,6 +1,9 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's week board and day view (`board`) and generation runs (`runs`)."""
+patrols and their places (`joint`), the inspector's week board and day view (`board`), the
+patrol dialog and the other hand edits (`edits`), generation runs (`runs`) and officers'
+absences (`absences`)."""
 
+from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView
 from .joint import (
     JointPatrolsView,
@@ -15,6 +18,10 @@ from .officer import MyDayView
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "AbsenceCreateView",
+    "AbsenceDeleteView",
+    "AbsenceEditView",
+    "AbsenceListView",
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
