@@ -18,10 +18,7 @@ from sites.access import Access
 from sites.models import Area, Membership, Role
 
 from .models import Assignment, Patrol, PatrolStatus, SlotStatus
-
-# The fields of a patrol whose change an inspector must hear about before editing it again.
-_WATCHED = ("starts_at", "ends_at", "site", "kind", "officers_required", "volunteers_required", "label", "status")
-
+from .selectors import Suggestion, officer_suggestions
 
 def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
     """The patrols an inspector may edit: those of the areas they inspect (an admin: all)."""
@@ -39,34 +36,17 @@ def slot_counts(patrol: Patrol) -> dict[str, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class OfficerChoice:
-    """An officer the dialog offers, as selectors.officer_suggestions ranks them."""
-
-    officer: Officer
-    suggested: bool
-    reason: str
-    warnings: tuple[str, ...] = ()
-
-
 def area_officers(area: Area) -> QuerySet[Officer]:
     """The officers rostered in `area`, active or not (the service says why one cannot go)."""
     rostered = Membership.objects.filter(user_id=OuterRef("user_id"), area_id=area.pk, group__name=Role.OFFICER)
     return Officer.objects.filter(Exists(rostered)).select_related("user").order_by("collar_number")
 
 
-def officer_choices(patrol: Patrol, *, now: datetime) -> list[OfficerChoice]:
-    """The area's officers not yet on the patrol, ranked fairly with the reason for each."""
+def officer_choices(patrol: Patrol, *, now: datetime) -> list[Suggestion]:
+    """The area's officers to offer, ranked fairly with the reason for each
+    (selectors.officer_suggestions), leaving out those already on the patrol (listed above them)."""
     on_it = set(patrol.assignments.values_list("officer_id", flat=True))
-    choices = []
-    for officer in area_officers(patrol.area):
-        if officer.pk in on_it:
-            continue
-        if not officer.active:
-            choices.append(OfficerChoice(officer, False, "not active"))
-        else:
-            choices.append(OfficerChoice(officer, True, ""))
-    return sorted(choices, key=lambda choice: not choice.suggested)
+    return [choice for choice in officer_suggestions(patrol, now=now) if choice.officer.pk not in on_it]
 
 
 @dataclass(frozen=True)

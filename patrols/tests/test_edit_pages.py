@@ -454,7 +454,7 @@ def test_bulk_over_patrols_of_another_area_touches_none_of_them(world, three_pat
 def test_regenerating_keeps_every_kind_of_hand_edit(world, inspector, area, officer):
     site = world.objects["site_a"]
     school_rule(area, [site])
-    end = TODAY + timedelta(days=6)
+    end = TODAY + timedelta(days=13)  # two school weeks: some patrols nobody touches
     rota_sync(area=area, start=TODAY, end=end)
     moved, restaffed, cancelled, restored, staffed = Patrol.objects.filter(starts_at__gt=NOW).order_by("starts_at")[:5]
 
@@ -539,3 +539,65 @@ def test_the_board_redraws_one_site_row_after_an_edit(world, inspector, patrol):
 def test_the_board_row_of_a_site_elsewhere_is_empty(world, inspector):
     rows = inspector.get(reverse("patrols:rota_rows"), {"area": "area-a", "site": world.objects["site_b"].pk})
     assert "<tr data-site=" not in rows.content.decode()
+
+
+# Warnings and absences
+
+
+@pytest.fixture
+def early_duty(world, officer):
+    """The officer on a patrol 06:00–07:00 tomorrow: a patrol at 12:00 starts a second duty after
+    five hours' rest, under the area's eleven."""
+    early = patrol_create_manual(
+        site=world.objects["site_a"], starts_at=TOMORROW_9 - 3 * HOUR, ends_at=TOMORROW_9 - 2 * HOUR, by=None
+    )
+    assignment_create(patrol=early, officer=officer, by=None)
+    return early
+
+
+def test_a_warning_asks_for_a_reason_and_changes_nothing_until_given_one(world, inspector, officer, early_duty):
+    noon = patrol_create_manual(
+        site=world.objects["site_a"], starts_at=TOMORROW_9 + 3 * HOUR, ends_at=TOMORROW_9 + 4 * HOUR, by=None
+    )
+    data = {"assign-version": noon.version, "assign-officer": officer.pk}
+    response = inspector.post(_url("patrol_assign", noon), data, **HTMX)
+    html = response.content.decode()
+    assert 'id="override-form"' in html and "Assign anyway" in html
+    assert "rest" in html  # the warning, said
+    assert "HX-Trigger" not in response
+    assert not noon.assignments.exists()
+
+    data["assign-override_reason"] = "Only officer trained for this site"
+    response = inspector.post(_url("patrol_assign", noon), data, **HTMX)
+    assert "Warning overridden: Only officer trained for this site" in response.content.decode()
+    assignment = noon.assignments.get()
+    assert assignment.officer == officer and assignment.override_reason == "Only officer trained for this site"
+    assert "Only officer trained for this site" in response.content.decode()  # in the history
+
+
+def test_an_absent_officer_is_refused_naming_the_absence(world, inspector, patrol, officer):
+    from people.models import AbsenceKind
+    from people.services import absence_create
+
+    absence_create(
+        officer=officer, kind=AbsenceKind.TRAINING, starts_on=TOMORROW_9.date(), ends_on=TOMORROW_9.date(), by=None
+    )
+    response = inspector.post(
+        _url("patrol_assign", patrol), {"assign-version": patrol.version, "assign-officer": officer.pk}
+    )
+    assert response.status_code == 422
+    assert f"{officer} is away" in response.content.decode()
+    assert not patrol.assignments.exists()
+
+
+def test_the_dialog_ranks_the_officers_with_the_reason_for_each(world, inspector, patrol, officer):
+    busy = patrol_create_manual(
+        site=world.objects["site_a"], starts_at=TOMORROW_9 + HOUR, ends_at=TOMORROW_9 + 3 * HOUR, by=None
+    )
+    assignment_create(patrol=busy, officer=officer, by=None)
+    free = make_user("pc-2", role=Role.OFFICER, area=world.area_a, collar="PC200", first_name="Sam", last_name="Free")
+    html = inspector.get(_url("patrol", patrol), **HTMX).content.decode()
+    # The free officer first, suggested; the busy one after, with their conflict named.
+    assert html.index(str(free.officer)) < html.index(f"<strong>{officer}</strong>")
+    assert '<span class="badge danger">not free</span>' in html
+    assert "On a patrol at Beth Test Synagogue 10:00–12:00" in html
