@@ -20,6 +20,7 @@ from sites.models import Area, Membership, Role
 from .models import Assignment, Patrol, PatrolStatus, SlotStatus
 from .selectors import Suggestion, officer_suggestions
 
+
 def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
     """The patrols an inspector may edit: those of the areas they inspect (an admin: all)."""
     return access.scope(Patrol.objects.select_related("site", "area", "last_run"), Role.INSPECTOR)
