@@ -263,6 +263,20 @@ def test_a_cancel_from_a_stale_copy_is_refused_and_keeps_the_reason(inspector, p
     assert _state(patrol) == after
 
 
+def test_a_move_from_before_a_cancellation_is_refused_and_kept_to_apply(inspector, patrol):
+    from patrols.services import patrol_cancel
+
+    seen = patrol.version
+    patrol_cancel(patrol=patrol, by=None, reason="Funeral", expected_version=seen)
+    after = _state(patrol)
+    response = inspector.post(_url("patrol_move", patrol), _move(patrol, start="15:00", end="16:00", version=seen))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Cancelled: Funeral by the system" in html
+    assert 'value="15:00"' in html and "Apply my move again" in html and "Restore patrol" in html
+    assert _state(patrol) == after
+
+
 def test_a_stale_copy_after_the_generator_changed_the_patrol_names_the_run(world, inspector, area):
     rule = school_rule(area, [world.objects["site_a"]])
     rota_sync(area=area, start=TODAY, end=TODAY + timedelta(days=2))
