@@ -532,9 +532,10 @@ def officer_suggestions(patrol: Patrol, *, now: datetime) -> list[Suggestion]:
     Counts: the officer's patrols (any area, not cancelled or missed, not this one) starting on a
     local date within FAIRNESS_DAYS of the patrol's; a Shabbat/festival duty is a day of those
     that is Shabbat or a yom tov (calendar_rules.jewish_calendar) on which they have a patrol.
-    Local dates are read in the patrol's area time zone. Four queries however many officers.
-    `now` is the moment the list is made for (kept for callers; the counts are around the
-    patrol's day, not today)."""
+    Local dates are read in the patrol's area time zone. Three queries however many officers (the
+    officers, their patrols around this one, their absences), plus the patrol's area if it is not
+    loaded. `now` is the moment the list is made for; the counts are around the patrol's day, not
+    today, so a suggestion for a patrol next month weighs the weeks around it."""
     area = patrol.area
     tz = area.zone
     day = patrol.starts_at.astimezone(tz).date()

@@ -28,46 +28,54 @@ def officers_visible_to(access: Access) -> QuerySet[Officer]:
 
 
 def _rostered_in(area_ids) -> Exists:
-    """The officer (of the outer row, through `user_id`) holds the officer role in one of `area_ids`."""
     return Exists(
         Membership.objects.filter(user_id=OuterRef("user_id"), area_id__in=area_ids, group__name=Role.OFFICER)
     )
 
 
-def officers_rostered_for_inspection(access: Access) -> QuerySet[Officer]:
-    """Officers rostered (the officer role) in the areas the user inspects; every officer for an
-    admin. The officers whose absences an inspector records."""
-    queryset = Officer.objects.select_related("user").order_by("collar_number")
+def officers_for_inspection(access: Access) -> QuerySet[Officer]:
+    """Officers rostered as officers in an area the user inspects (every one for an admin): the
+    officers whose absences they record."""
+    officers = Officer.objects.select_related("user").order_by("collar_number")
     if access.is_admin:
-        return queryset
-    area_ids = access.area_ids(Role.INSPECTOR)
-    if not area_ids:
-        return queryset.none()
-    return queryset.filter(_rostered_in(area_ids))
+        return officers
+    inspected = access.area_ids(Role.INSPECTOR)
+    return officers.filter(_rostered_in(inspected)) if inspected else officers.none()
 
 
 def absences_for_inspection(access: Access) -> QuerySet[Absence]:
-    """Absences an inspector reads and edits (DESIGN.md §6): those of officers rostered in the
-    areas they inspect; every one for an admin. With the officer and who recorded it."""
-    queryset = Absence.objects.select_related("officer__user", "created_by")
+    """The absences an inspector may change: of the officers rostered in the areas they inspect."""
+    absences = Absence.objects.select_related("officer__user", "created_by")
     if access.is_admin:
-        return queryset
-    area_ids = access.area_ids(Role.INSPECTOR)
-    if not area_ids:
-        return queryset.none()
-    return queryset.filter(Exists(Officer.objects.filter(pk=OuterRef("officer_id")).filter(_rostered_in(area_ids))))
+        return absences
+    inspected = access.area_ids(Role.INSPECTOR)
+    if not inspected:
+        return absences.none()
+    return absences.filter(
+        Exists(
+            Membership.objects.filter(
+                user_id=OuterRef("officer__user_id"), area_id__in=inspected, group__name=Role.OFFICER
+            )
+        )
+    )
 
 
 def absences_visible_to(access: Access) -> QuerySet[Absence]:
-    """Absences as DESIGN.md §6 scopes them: an inspector those of the officers rostered in their
-    areas, an officer their own; an admin every one."""
-    queryset = Absence.objects.select_related("officer__user", "created_by")
+    """DESIGN.md §6: an inspector the absences of the officers of their areas, an officer their
+    own; an admin every one."""
+    absences = Absence.objects.select_related("officer__user", "created_by")
     if access.is_admin:
-        return queryset
+        return absences
     visible = Q(pk__in=[])
     inspected = access.area_ids(Role.INSPECTOR)
     if inspected:
-        visible |= Q(Exists(Officer.objects.filter(pk=OuterRef("officer_id")).filter(_rostered_in(inspected))))
+        visible |= Q(
+            Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("officer__user_id"), area_id__in=inspected, group__name=Role.OFFICER
+                )
+            )
+        )
     if access.area_ids(Role.OFFICER) and access.user_id is not None:
         visible |= Q(officer__user_id=access.user_id)
-    return queryset.filter(visible)
+    return absences.filter(visible)

@@ -23,7 +23,7 @@ from django.views.generic import FormView, ListView, View
 from audit.recording import PatrolViewAuditMixin
 from people import services as people_services
 from people.models import Absence, Officer
-from people.selectors import absences_for_inspection, officers_rostered_for_inspection
+from people.selectors import absences_for_inspection, officers_for_inspection
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
@@ -58,7 +58,7 @@ class AbsenceListView(RoleRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.officers = officers_rostered_for_inspection(self.access)
+        self.officers = officers_for_inspection(self.access)
         self.filters = AbsenceFilterForm(self.request.GET)
         self.filters.is_valid()
         self.officer = _officer_in_scope(self.officers, self.request.GET.get("officer"))
@@ -126,7 +126,7 @@ class AbsenceCreateView(_AbsenceFormView):
     """Record an absence; `?officer=<id>` chooses the officer beforehand."""
 
     def load_scoped_objects(self, **kwargs):
-        self.officers = officers_rostered_for_inspection(self.access).filter(active=True)
+        self.officers = officers_for_inspection(self.access).filter(active=True)
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         self.chosen = _officer_in_scope(self.officers, source.get("officer"))
 
@@ -147,7 +147,7 @@ class AbsenceEditView(_AbsenceFormView):
 
     def load_scoped_objects(self, pk, **kwargs):
         self.absence = get_object_or_404(absences_for_inspection(self.access), pk=pk)
-        self.officers = officers_rostered_for_inspection(self.access)
+        self.officers = officers_for_inspection(self.access)
 
     def form_valid(self, form):
         assert self.absence is not None
