@@ -315,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         # A patrol's detail carries its CST places: two "status" fields in one answer.
         "PatrolStatusEnum": "patrols.models.PatrolStatus",
         "SlotStatusEnum": "patrols.models.SlotStatus",
+        "AbsenceKindEnum": "people.models.AbsenceKind",
     },
 }
 

@@ -92,20 +92,33 @@ def _patrol_changes(before: Any, after: Any, *, tz, site_names: dict[int, str]) 
     return changes
 
 
-def _first_record(record: Any, *, tz) -> list[tuple[str, str]]:
+def _first_record(record: Any, *, tz, site_names: dict[int, str]) -> list[tuple[str, str]]:
     """What the first record we have of a patrol says: created by hand, or (a generated patrol,
-    whose creation left no record) the change its reason names, with the patrol as it became."""
+    whose creation left no record) the change its reason names, with the values it changed to."""
     if record.history_type == "+":
-        what = f"created by hand: {record.kind} patrol {_span(record.starts_at, record.ends_at, tz)}"
-        return [(what, "")]
+        return [(f"created by hand: {record.kind} patrol {_span(record.starts_at, record.ends_at, tz)}", "")]
     reason = record.history_change_reason or ""
     if record.status == PatrolStatus.CANCELLED and reason.startswith("cancelled"):
         return [("cancelled", record.cancel_reason)]
     if reason == "restored":
         return [("restored", "")]
-    if reason.startswith("edited"):
-        return [(f"{reason}; now {_span(record.starts_at, record.ends_at, tz)}", "")]
-    return [(reason or "changed", "")]
+    if not reason.startswith("edited:"):
+        return [(reason or "changed", "")]
+    fields = {name.strip() for name in reason.removeprefix("edited:").split(",")}
+    changes = []
+    if {"starts_at", "ends_at"} & fields:
+        changes.append(f"moved to {_span(record.starts_at, record.ends_at, tz)}")
+    if "site" in fields:
+        changes.append(f"site → {site_names.get(record.site_id, '?')}")
+    if "kind" in fields:
+        changes.append(f"kind → {record.kind}")
+    if "officers_required" in fields:
+        changes.append(f"staffing → {_plural(record.officers_required, 'officer')}")
+    if "volunteers_required" in fields:
+        changes.append(f"CST places → {record.volunteers_required}")
+    if "label" in fields:
+        changes.append(f"label → “{record.label}”")
+    return [(what, "") for what in changes] or [("edited", "")]
 
 
 def _patrol_entries(patrol: Patrol, tz) -> list[tuple[datetime, int, HistoryEntry]]:
@@ -120,7 +133,7 @@ def _patrol_entries(patrol: Patrol, tz) -> list[tuple[datetime, int, HistoryEntr
     previous = None
     for record in records:
         if previous is None:
-            changes = _first_record(record, tz=tz)
+            changes = _first_record(record, tz=tz, site_names=site_names)
         else:
             changes = _patrol_changes(previous, record, tz=tz, site_names=site_names)
         for what, reason in changes:
@@ -145,13 +158,14 @@ def _assignment_entries(patrol: Patrol) -> list[tuple[datetime, int, HistoryEntr
     for record in records:
         officer = str(record.officer)
         reason = (record.history_change_reason or "").strip()
-        override = (getattr(record, "override_reason", "") or "").strip()
+        override = (record.override_reason or "").strip()
         if record.history_type == "+":
             if override:
                 what, given = f"assigned {officer} over a warning", override
             else:
                 what, given = f"assigned {officer}", "" if reason in _PLAIN_ASSIGNMENT_REASONS else reason
         elif record.history_type == "-":
+            reason = reason.removeprefix("removed:").strip()  # services.assignment_delete: "removed: <reason>"
             what, given = f"removed {officer}", "" if reason in _PLAIN_ASSIGNMENT_REASONS else reason
         else:
             continue  # an assignment is made and removed, never edited

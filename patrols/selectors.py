@@ -209,6 +209,12 @@ def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
     return access.scope(Patrol.objects.select_related("site", "area"), Role.INSPECTOR)
 
 
+def assignments_for_editing(access: Access) -> QuerySet[Assignment]:
+    """The assignments a user may remove: those on patrols of the areas they inspect."""
+    queryset = Assignment.objects.select_related("patrol__area", "officer__user")
+    return access.scope(queryset, Role.INSPECTOR, area_field="patrol__area")
+
+
 def patrol_detail_rows(patrols: QuerySet[Patrol]) -> QuerySet[Patrol]:
     """`patrols` as one patrol's detail shows them: with the officers on each (one more query).
     For a detail only: a list must not load every row's assignments."""

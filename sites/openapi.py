@@ -54,6 +54,9 @@ class _FieldErrorsExtension(OpenApiSerializerExtension):
         return _field_errors_schema()
 
 
+# For an operation whose 400 may also be another body (e.g. one of several in a oneOf).
+FieldErrors = _FieldErrors
+
 ERRORS = {
     "400": OpenApiResponse(_FieldErrors, description="Refused: the body names each field and what is wrong."),
     "401": OpenApiResponse(_DETAIL, description="Not signed in: send a token or a session."),

@@ -75,6 +75,13 @@ def test_fields_only_inspectors_get_are_optional(schema):
         ("/api/v1/patrols/{id}/cancel/", "post", {"200", "400", "401", "403", "404", "409"}),
         ("/api/v1/patrols/{id}/restore/", "post", {"200", "400", "401", "403", "404", "409"}),
         ("/api/v1/patrols/{id}/history/", "get", {"200", "401", "403", "404"}),
+        ("/api/v1/patrols/{id}/suggestions/", "get", {"200", "401", "403", "404"}),
+        ("/api/v1/assignments/", "post", {"201", "400", "401", "403"}),
+        ("/api/v1/assignments/{id}/", "delete", {"204", "400", "401", "403", "404"}),
+        ("/api/v1/absences/", "get", {"200", "400", "401", "403", "404"}),
+        ("/api/v1/absences/", "post", {"201", "400", "401", "403"}),
+        ("/api/v1/absences/{id}/", "patch", {"200", "400", "401", "403", "404"}),
+        ("/api/v1/absences/{id}/", "delete", {"204", "401", "403", "404"}),
         ("/api/v1/calendar/", "get", {"200", "400", "401", "403", "404"}),
         ("/api/v1/runs/", "post", {"202", "400", "401", "403", "404"}),
         ("/api/v1/slots/{id}/fill/", "post", {"200", "400", "401", "403", "404"}),
@@ -84,7 +91,7 @@ def test_fields_only_inspectors_get_are_optional(schema):
 def test_error_answers_are_documented_with_their_bodies(schema, path, method, codes):
     responses = schema["paths"][path][method]["responses"]
     assert codes <= set(responses), sorted(responses)
-    for code in codes - {"200", "201", "202"}:
+    for code in codes - {"200", "201", "202", "204"}:
         assert "application/json" in responses[code]["content"], (code, responses[code])
 
 
@@ -95,3 +102,11 @@ def test_a_patrol_edit_requires_its_version_and_a_stale_one_answers_the_current_
     stale = patch["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert {"detail", "current"} <= set(component(schema, stale)["properties"])
     assert "put" not in schema["paths"]["/api/v1/patrols/{id}/"]
+
+
+def test_a_refused_assignment_is_documented_as_field_errors_or_an_override_needed(schema):
+    refused = schema["paths"]["/api/v1/assignments/"]["post"]["responses"]["400"]["content"]["application/json"]
+    name = refused["schema"]["$ref"].rsplit("/", 1)[1]
+    options = {ref["$ref"].rsplit("/", 1)[1] for ref in component(schema, name)["oneOf"]}
+    assert options == {"FieldErrors", "OverrideNeeded"}
+    assert component(schema, "OverrideNeeded")["properties"]["needs_override"]["type"] == "boolean"

@@ -252,7 +252,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     officer_name = serializers.SerializerMethodField()
     collar_number = serializers.CharField(source="officer.collar_number", read_only=True)
-    override_reason = serializers.SerializerMethodField()
+    override_reason = serializers.CharField(
+        read_only=True, help_text="Why the officer was assigned despite a warning (inspectors only), or empty."
+    )
     omitted_for_some_readers = ("override_reason",)
 
     class Meta:
@@ -263,9 +265,6 @@ class AssignmentSerializer(serializers.ModelSerializer):
     def get_officer_name(self, assignment) -> str:
         user = assignment.officer.user
         return user.get_full_name() or user.username
-
-    def get_override_reason(self, assignment) -> str:
-        return getattr(assignment, "override_reason", "")
 
     def to_representation(self, assignment):
         data = super().to_representation(assignment)
@@ -300,3 +299,26 @@ class HistoryEntrySerializer(serializers.Serializer):
     who = serializers.CharField(help_text='A person\'s name, or "Rota generator".')
     what = serializers.CharField()
     reason = serializers.CharField(help_text="The reason given, or empty.")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    """An officer of the patrol's area as a candidate for it, in the order of fairness: those with
+    the fewest patrols and fewest Shabbat and festival duties over the last and next four weeks
+    first. `suggested` when free to assign without a warning; `conflict` names what refuses them
+    (absent, on an overlapping patrol, already on it), `warnings` what would need an override."""
+
+    officer = serializers.IntegerField(source="officer.pk")
+    officer_name = serializers.SerializerMethodField()
+    collar_number = serializers.CharField(source="officer.collar_number")
+    suggested = serializers.BooleanField()
+    reason = serializers.CharField(help_text="Why they are or are not suggested.")
+    patrols_count = serializers.IntegerField(help_text="Their patrols over the last and next four weeks.")
+    special_count = serializers.IntegerField(help_text="Their Shabbat and festival duties over the same weeks.")
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text="What assigning them would need overriding."
+    )
+    conflict = serializers.CharField(help_text="What refuses them, or empty when they can be assigned.")
+
+    def get_officer_name(self, suggestion) -> str:
+        user = suggestion.officer.user
+        return user.get_full_name() or user.username

@@ -1,9 +1,13 @@
 from rest_framework.routers import SimpleRouter
 
+from .absences import AbsenceViewSet
+from .assignments import AssignmentViewSet
 from .views import GenerationRunViewSet, PatrolViewSet, VolunteerSlotViewSet
 
 router = SimpleRouter()
 router.register("patrols", PatrolViewSet, basename="patrol")
 router.register("runs", GenerationRunViewSet, basename="generation-run")
 router.register("slots", VolunteerSlotViewSet, basename="slot")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("absences", AbsenceViewSet, basename="absence")
 urlpatterns = router.urls

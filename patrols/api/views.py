@@ -18,6 +18,7 @@ from .. import services
 from ..filters import PatrolFilter, SlotFilter
 from ..history import patrol_history
 from ..selectors import (
+    officer_suggestions,
     patrol_detail_rows,
     patrols_for_api,
     patrols_for_editing,
@@ -37,6 +38,7 @@ from .serializers import (
     PatrolWriteSerializer,
     SlotFillSerializer,
     StalePatrolSerializer,
+    SuggestionSerializer,
     VolunteerSlotSerializer,
 )
 
@@ -71,8 +73,8 @@ class RunPagination(KeysetPagination):
 
 
 # The actions only inspectors of the patrol's area may take (and admins): edits, and reading how
-# the rota was made (history).
-_INSPECTOR_ACTIONS = ("create", "partial_update", "cancel", "restore", "history")
+# the rota was made (history) and who to put on a patrol (suggestions).
+_INSPECTOR_ACTIONS = ("create", "partial_update", "cancel", "restore", "history", "suggestions")
 
 
 @extend_schema_view(
@@ -256,6 +258,23 @@ class PatrolViewSet(PatrolViewAuditAPIMixin, mixins.CreateModelMixin, viewsets.R
         # The history tells the patrol's times: recorded as the detail is (audit).
         record_for_request(request, unfinished_area_ids([patrol], timezone.now()), prefix="api:")
         return Response(HistoryEntrySerializer(patrol_history(patrol), many=True).data)
+
+    @extend_schema(
+        summary="The officers to put on a patrol, fairest first",
+        description=(
+            "Every officer rostered in the patrol's area, ranked fairly (fewest patrols, then fewest "
+            "Shabbat and festival duties, over the last and next four weeks), each with whether they "
+            "are suggested and why, their counts, the hard conflict that refuses them (absent, on an "
+            "overlapping patrol) and the warnings an assignment would need overriding. For "
+            "inspectors of the patrol's area."
+        ),
+        responses={200: SuggestionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def suggestions(self, request, pk=None):
+        patrol = self.get_object()
+        record_for_request(request, unfinished_area_ids([patrol], timezone.now()), prefix="api:")
+        return Response(SuggestionSerializer(officer_suggestions(patrol, now=timezone.now()), many=True).data)
 
 
 class GenerationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -149,7 +149,7 @@ def test_a_generated_patrol_names_its_run(world, inspector):
     ]
     patrol_update(patrol=patrol, by=inspector, expected_version=patrol.version, officers_required=3)
     # The first record of a generated patrol is its first hand edit: the generator wrote no record.
-    assert _whats(patrol)[0].startswith("edited: officers_required")
+    assert _whats(patrol)[0] == "staffing → 3 officers"
 
 
 def test_the_history_costs_the_same_queries_for_2_and_20_records(world, inspector):
