@@ -19,7 +19,7 @@ the area's inspector, to:
   - /healthz (a view that touches nothing) — the baseline, measured in the same run;
   - the week board as it first arrives (/rota/?area=…&start=…): the page the inspector can use
     at once;
-  - each further chunk of site rows the page loads as it scrolls into view (htmx `revealed`);
+  - each further chunk of site rows the page loads as it scrolls into view (htmx `intersect once`);
   - the whole week: the page and then every chunk, one after the other.
 
 It prints median and 95th percentile latency, each as a ratio of /healthz's, and the HTML size
@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 SITE_KINDS = ["synagogue", "school", "nursery", "community_centre", "other"]
 WARM_UP = 3
 TARGET_RATIO = 30
-CHUNK_LINK = re.compile(r'hx-get="([^"]+)"[^>]*hx-trigger="revealed"')
+CHUNK_LINK = re.compile(r'hx-get="([^"]+)"[^>]*hx-trigger="intersect once"')
 
 
 def _database_urls(url: str, reuse: bool) -> tuple[str, str]:

@@ -127,7 +127,11 @@ def _row_count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _patrols_in_window(area: Area, start: date, days: int, filters: BoardFilters) -> QuerySet[Patrol]:
+def _patrols_in_window(
+    area: Area, start: date, days: int, filters: BoardFilters, *, counted: bool = True
+) -> QuerySet[Patrol]:
+    """The area's patrols starting on the local dates start..start+days-1, of the chosen kind and
+    (needs officers) short of officers; `counted`: with officers and CST places counted."""
     tz = area.zone
     queryset = Patrol.objects.filter(
         area=area,
@@ -136,6 +140,8 @@ def _patrols_in_window(area: Area, start: date, days: int, filters: BoardFilters
     )
     if filters.patrol_kind:
         queryset = queryset.filter(kind=filters.patrol_kind)
+    if not (counted or filters.needs_officers):
+        return queryset
     patrol = OuterRef("pk")
     queryset = queryset.annotate(
         officers_assigned=_row_count(Assignment.objects.filter(patrol=patrol)),
@@ -155,7 +161,7 @@ def board_sites(
     the area's active sites of the chosen kind and tier, and any other site with a patrol in the
     window; when the patrols are narrowed (a patrol kind, "needs officers"), only sites with such
     a patrol in the window."""
-    in_window = _patrols_in_window(area, start, days, filters).filter(site_id=OuterRef("pk"))
+    in_window = _patrols_in_window(area, start, days, filters, counted=False).filter(site_id=OuterRef("pk"))
     sites = Site.objects.filter(area=area)
     if filters.site_kind:
         sites = sites.filter(kind=filters.site_kind)

@@ -225,6 +225,7 @@ def test_the_board_says_where_the_generated_rota_ends_and_shades_the_days_past_i
     assert f'max="{(TODAY + timedelta(days=550)).isoformat()}"' in html
     html = _board(world)
     assert "Generated to 11 Jan 2026" in html and "Not generated</span>" not in html
+    assert 'name="until" id="id_until" value="2026-02-08"' in html  # four weeks past the horizon
 
 
 def test_before_any_run_the_board_says_the_rota_has_not_been_generated(world):
@@ -364,13 +365,13 @@ def test_the_rows_past_the_first_screen_load_in_chunks_as_they_scroll_into_view(
     html = _board(world)
     assert html.count("<tr data-site=") == BOARD_FIRST_SITES
     seen = re.findall(r'<span class="site-name">([^<]+)</span>', html)
-    link = re.search(r'hx-get="([^"]+)" hx-trigger="revealed"', html).group(1).replace("&amp;", "&")
+    link = re.search(r'hx-get="([^"]+)" hx-trigger="intersect once"', html).group(1).replace("&amp;", "&")
     while link:
         chunk = client.get(link).content.decode()
         names = re.findall(r'<span class="site-name">([^<]+)</span>', chunk)
         assert len(names) <= BOARD_CHUNK_SITES
         seen += names
-        found = re.search(r'hx-get="([^"]+)" hx-trigger="revealed"', chunk)
+        found = re.search(r'hx-get="([^"]+)" hx-trigger="intersect once"', chunk)
         link = found.group(1).replace("&amp;", "&") if found else ""
     assert seen == sorted(Site.objects.filter(area=world.area_a).values_list("name", flat=True))
 

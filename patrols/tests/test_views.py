@@ -59,7 +59,7 @@ def test_the_rota_page_queries_do_not_grow_with_patrols(world, django_assert_num
     assert html.count("<tr data-site=") == BOARD_FIRST_SITES and html.count("08:15–08:55") >= 5 * (
         BOARD_FIRST_SITES - 1
     )
-    assert 'hx-trigger="revealed"' in html
+    assert 'hx-trigger="intersect once"' in html
 
 
 def test_my_day_shows_the_officers_patrols_today_and_tomorrow_with_cst_partners(world):

@@ -186,13 +186,21 @@ class RotaView(PatrolViewAuditMixin, BoardQueryMixin, TemplateView):
 
         furthest = today + timedelta(days=settings.ROTA_GENERATE_AHEAD_MAX_DAYS)
         context.update(
-            columns=[(column, self.board_url("patrols:rota_day", query, day=column.date)) for column in rows["days"]],
+            head_html=render(
+                "board_head.html",
+                {"columns": [(day, self.board_url("patrols:rota_day", query, day=day.date)) for day in rows["days"]]},
+            ),
             rows_html=render("board_rows.html", rows),
             rows_url=self.board_url("patrols:rota_rows", query, start=start.isoformat(), days=days),
             shown_site_count=len(rows["sites"]),
             horizon=horizon,
             beyond_horizon=horizon is not None and query["end"] > horizon,
-            generate_default=min(max(query["end"], today), furthest),
+            # "Generate to": the end of the week shown when it runs past the generated rota, else
+            # four weeks past where it ends.
+            generate_default=min(
+                max(query["end"], today) if horizon is None or query["end"] > horizon else horizon + timedelta(days=28),
+                furthest,
+            ),
             generate_max=furthest,
             previous_url=week(max(start - timedelta(days=days), FIRST_DAY)),
             next_url=week(min(start + timedelta(days=days), LAST_DAY)),
