@@ -547,7 +547,7 @@ def test_the_board_redraws_one_site_row_after_an_edit(world, inspector, patrol):
     html = rows.content.decode()
     assert html.count("<tr data-site=") == 1
     assert '<td data-day="2026-01-07"><div class="chip' in html and "11:00–13:00" in html
-    assert 'hx-trigger="revealed"' not in html
+    assert "Loading more sites" not in html
 
 
 def test_the_board_row_of_a_site_elsewhere_is_empty(world, inspector):
