@@ -88,12 +88,12 @@ def _staffing(w):
 
 def _add(w):
     return {
-        "site": w.objects["site_a"].pk,
-        "day": _in_two_days(w),
-        "start": "10:00",
-        "end": "11:00",
-        "kind": "police",
-        "officers_required": 1,
+        "add-site": w.objects["site_a"].pk,
+        "add-day": _in_two_days(w),
+        "add-start": "10:00",
+        "add-end": "11:00",
+        "add-kind": "police",
+        "add-officers_required": 1,
     }
 
 

@@ -357,14 +357,14 @@ def test_the_add_form_of_a_site_elsewhere_is_not_found(world, inspector):
 
 def test_adding_a_joint_patrol_creates_it_with_its_places(world, inspector):
     data = {
-        "site": world.objects["site_a"].pk,
-        "day": "2026-01-10",
-        "start": "10:00",
-        "end": "12:00",
-        "kind": "joint",
-        "officers_required": 1,
-        "volunteers_required": 2,
-        "label": "Bar mitzvah",
+        "add-site": world.objects["site_a"].pk,
+        "add-day": "2026-01-10",
+        "add-start": "10:00",
+        "add-end": "12:00",
+        "add-kind": "joint",
+        "add-officers_required": 1,
+        "add-volunteers_required": 2,
+        "add-label": "Bar mitzvah",
     }
     response = inspector.post(reverse("patrols:patrol_add"), data, **HTMX)
     patrol = Patrol.objects.get(label="Bar mitzvah")
@@ -375,12 +375,12 @@ def test_adding_a_joint_patrol_creates_it_with_its_places(world, inspector):
 
 def test_adding_a_patrol_in_the_past_is_refused(world, inspector):
     data = {
-        "site": world.objects["site_a"].pk,
-        "day": "2026-01-01",
-        "start": "10:00",
-        "end": "12:00",
-        "kind": "police",
-        "officers_required": 1,
+        "add-site": world.objects["site_a"].pk,
+        "add-day": "2026-01-01",
+        "add-start": "10:00",
+        "add-end": "12:00",
+        "add-kind": "police",
+        "add-officers_required": 1,
     }
     response = inspector.post(reverse("patrols:patrol_add"), data)
     assert response.status_code == 422
@@ -390,12 +390,12 @@ def test_adding_a_patrol_in_the_past_is_refused(world, inspector):
 
 def test_adding_a_patrol_at_a_site_elsewhere_is_refused(world, inspector):
     data = {
-        "site": world.objects["site_b"].pk,
-        "day": "2026-01-10",
-        "start": "10:00",
-        "end": "12:00",
-        "kind": "police",
-        "officers_required": 1,
+        "add-site": world.objects["site_b"].pk,
+        "add-day": "2026-01-10",
+        "add-start": "10:00",
+        "add-end": "12:00",
+        "add-kind": "police",
+        "add-officers_required": 1,
     }
     response = inspector.post(reverse("patrols:patrol_add"), data)
     assert response.status_code == 422
@@ -494,13 +494,13 @@ def test_regenerating_keeps_every_kind_of_hand_edit(world, inspector, area, offi
     inspector.post(
         reverse("patrols:patrol_add"),
         {
-            "site": site.pk,
-            "day": "2026-01-08",
-            "start": "15:00",
-            "end": "16:00",
-            "kind": "police",
-            "officers_required": 1,
-            "label": "One-off",
+            "add-site": site.pk,
+            "add-day": "2026-01-08",
+            "add-start": "15:00",
+            "add-end": "16:00",
+            "add-kind": "police",
+            "add-officers_required": 1,
+            "add-label": "One-off",
         },
     )
     edited = {p.pk: _state(p) for p in (moved, restaffed, cancelled, restored, staffed)}

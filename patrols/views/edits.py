@@ -65,6 +65,8 @@ from ..models import Assignment, Patrol, PatrolStatus
 DIALOG = "patrols/partials/patrol_dialog.html"
 PAGE = "patrols/patrol.html"
 CHANGED_EVENT = "patrol-changed"
+# The add form's fields are prefixed: its ids must not clash with the board's own filter form.
+ADD_PREFIX = "add"
 
 
 def _changed(response: HttpResponse, patrols: list[Patrol]) -> HttpResponse:
@@ -344,11 +346,11 @@ class PatrolAddView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
                 initial["site"] = get_object_or_404(self.sites(), pk=site_id).pk
             if day:
                 initial["day"] = day
-            context["form"] = PatrolAddForm(initial=initial, sites=self.sites())
+            context["form"] = PatrolAddForm(initial=initial, sites=self.sites(), prefix=ADD_PREFIX)
         return context
 
     def post(self, request):
-        form = PatrolAddForm(request.POST, sites=self.sites())
+        form = PatrolAddForm(request.POST, sites=self.sites(), prefix=ADD_PREFIX)
         if form.is_valid():
             data = form.cleaned_data
             try:

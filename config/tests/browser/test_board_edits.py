@@ -284,3 +284,46 @@ def test_the_dialog_fits_a_phone(demo, browser):
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_an_inspector_adds_a_patrol_from_a_board_cell(demo, page: Page, device, problems):
+    _board(page, demo)
+    site = _first_site(page)
+    row = page.locator(f'table.board tbody tr[data-site="{site.pk}"]')
+    # A click on the empty part of Monday's cell opens the form with the site and the day.
+    cell = row.locator('td[data-day="2027-01-18"]')
+    cell.scroll_into_view_if_needed()
+    box = cell.bounding_box()
+    assert box is not None
+    cell.click(position={"x": box["width"] - 3, "y": box["height"] - 2})  # its padding, below the chips
+    dialog = page.locator("dialog#patrol-dialog")
+    form = dialog.locator("#add-form")
+    expect(form.get_by_label("Site")).to_have_value(str(site.pk))
+    expect(form.get_by_label("Day")).to_have_value("2027-01-18")
+    form.get_by_label("Start").fill("21:00")
+    form.get_by_label("End").fill("23:30")
+    form.get_by_label("Kind").select_option("joint")
+    form.get_by_label("CST places").fill("2")
+    form.get_by_label("Label").fill("Community evening")
+    form.get_by_role("button", name="Add patrol").click()
+
+    expect(dialog.locator("#dialog-notice")).to_have_text("Patrol added.")
+    patrol = Patrol.objects.get(label="Community evening")
+    assert (patrol.site_id, patrol.starts_at, patrol.slots.count()) == (site.pk, _at(MONDAY, 21, 0), 2)
+    expect(_chip(page, patrol)).to_contain_text("21:00–23:30")
+    assert not problems, problems.messages
+
+
+def test_the_day_view_opens_the_dialog_and_redraws_its_list(demo, page: Page, device, problems):
+    _board(page, demo)
+    patrol = _patrol(_first_site(page), _at(MONDAY, 6, 0))
+    page.goto(f"{demo}/rota/day/2027-01-18/")
+    page.locator(f'ol.day-list a[href="/rota/patrols/{patrol.pk}/"]').click()
+    dialog = page.locator("dialog#patrol-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("summary", has_text="Cancel this patrol").click()
+    dialog.locator("#cancel-form").get_by_label("Reason").fill("Road closed")
+    dialog.locator("#cancel-form").get_by_role("button", name="Cancel patrol").click()
+    expect(dialog.locator("#dialog-notice")).to_have_text("Patrol cancelled.")
+    expect(page.locator(f'ol.day-list .chip:has(a[href="/rota/patrols/{patrol.pk}/"])')).to_contain_text("cancelled")
+    assert not problems, problems.messages
