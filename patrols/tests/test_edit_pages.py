@@ -615,3 +615,30 @@ def test_the_dialog_ranks_the_officers_with_the_reason_for_each(world, inspector
     assert html.index(str(free.officer)) < html.index(f"<strong>{officer}</strong>")
     assert '<span class="badge danger">not free</span>' in html
     assert "On a patrol at Beth Test Synagogue 10:00–12:00" in html
+
+
+def _dialog_queries(client, patrol) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(_url("patrol", patrol), **HTMX).status_code == 200
+    return len(queries)
+
+
+def test_the_dialog_takes_the_same_queries_for_few_or_many_officers_and_edits(world, inspector, patrol):
+    inspector.get(_url("patrol", patrol), **HTMX)  # warm the session
+    few = _dialog_queries(inspector, patrol)
+    for number in range(6):
+        user = make_user(f"pc-{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC9{number:02d}")
+        if number % 2:
+            assignment_create(patrol=patrol, officer=user.officer, by=None)
+    for hours in (1, 2, 3):
+        patrol_update(
+            patrol=patrol,
+            by=world.users["inspector_a"],
+            expected_version=patrol.version,
+            starts_at=TOMORROW_9 + hours * HOUR,
+            ends_at=TOMORROW_9 + (hours + 2) * HOUR,
+        )
+    assert _dialog_queries(inspector, patrol) == few
