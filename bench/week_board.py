@@ -36,6 +36,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -274,6 +275,12 @@ def main() -> None:
     # DEBUG off: the pages name their static files through the manifest collectstatic writes.
     call_command("collectstatic", "--noinput", verbosity=0)
 
+    with socket.socket() as probe:  # measure our own server, never one already on the port
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", args.port))
+        except OSError:
+            raise SystemExit(f"127.0.0.1:{args.port} is in use; give another --port") from None
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
