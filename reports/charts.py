@@ -35,13 +35,20 @@ def week_label(report: Report, index: int) -> str:
     return f"{report.weeks[index].week:%-d %b}"
 
 
-def coverage_chart_svg(report: Report) -> bytes:
+# A phone's chart: narrower, so its labels stay readable at 390 px (the page picks it with <picture>).
+PHONE_SIZE = (420, 340)
+DESKTOP_SIZE = (900, 360)
+
+
+def coverage_chart_svg(report: Report, *, phone: bool = False) -> bytes:
     """An SVG bar chart: for each Monday-start week of the report, planned and delivered."""
+    width, height = PHONE_SIZE if phone else DESKTOP_SIZE
+    most_labels = 6 if phone else 26
     chart = pygal.Bar(
         style=_STYLE,
         js=[],  # no pygal.js from a CDN (and the config script is removed below)
-        width=900,
-        height=360,
+        width=width,
+        height=height,
         title="Delivered versus planned, per week",
         x_title="Week commencing (Monday)",
         legend_at_bottom=True,
@@ -50,8 +57,8 @@ def coverage_chart_svg(report: Report) -> bytes:
         min_scale=1,
         order_min=0,
         range=(0, max([1, *(week.figures.planned for week in report.weeks)])),
-        x_label_rotation=0 if len(report.weeks) <= 12 else 45,
-        show_minor_x_labels=len(report.weeks) <= 26,
+        x_label_rotation=0 if len(report.weeks) <= most_labels // 2 else 45,
+        show_minor_x_labels=len(report.weeks) <= most_labels,
         truncate_label=-1,
         print_values=False,
         disable_xml_declaration=True,
@@ -59,8 +66,8 @@ def coverage_chart_svg(report: Report) -> bytes:
     )
     labels = [week_label(report, index) for index in range(len(report.weeks))]
     chart.x_labels = labels
-    if len(labels) > 26:
-        chart.x_labels_major = labels[:: max(1, len(labels) // 13)]
+    if len(labels) > most_labels:
+        chart.x_labels_major = labels[:: max(1, len(labels) // (most_labels // 2))]
     chart.add("Planned", [week.figures.planned for week in report.weeks])
     chart.add("Delivered", [week.figures.delivered for week in report.weeks])
     tree = chart.render_tree()

@@ -13,7 +13,7 @@ page and the CSV, one record per area and hour; the chart is part of the page's 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from csp.decorators import csp_update
@@ -69,7 +69,7 @@ class CoverageView(CoverageMixin, TemplateView):
         if reaches_future(scope, params.end, self.now):
             record_for_request(self.request, [scope.area.pk])
         query = urlencode({"area": scope.area.pk, "start": params.start.isoformat(), "end": params.end.isoformat()})
-        year = scope.area.today(self.now).year
+        today = scope.area.today(self.now)
         context.update(
             areas=self.areas,
             query=query,
@@ -83,7 +83,9 @@ class CoverageView(CoverageMixin, TemplateView):
                     "end": season.end,
                     "current": season.start == params.start and season.end == params.end,
                 }
-                for season in seasons_between(year - 1, year + 1)
+                # Last year's seasons, this year's and those of the next twelve months.
+                for season in seasons_between(today.year - 1, today.year + 1)
+                if season.start <= today + timedelta(days=366)
             ],
             rate=percent(report.total.delivery_rate),
             site_rows=[(site, percent(site.figures.delivery_rate)) for site in report.sites],
@@ -100,7 +102,8 @@ class CoverageChartView(CoverageMixin, View):
         _params, _scope, report = self.load_report()
         if report is None:
             return HttpResponse(status=204)
-        response = HttpResponse(coverage_chart_svg(report), content_type="image/svg+xml")
+        phone = request.GET.get("size") == "phone"
+        response = HttpResponse(coverage_chart_svg(report, phone=phone), content_type="image/svg+xml")
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
