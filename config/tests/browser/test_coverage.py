@@ -20,6 +20,7 @@ def _past_fortnight(area: Area) -> None:
     """Ten days of finished patrols before MOMENT at the demo area's first sites: most attended,
     some missed with reasons, one cancelled."""
     officer = Officer.objects.filter(user__memberships__area=area, user__memberships__group__name=Role.OFFICER).first()
+    assert officer is not None, "the demo has officers"
     sites = list(area.sites.filter(active=True).order_by("name")[:4])
     start = MOMENT.replace(hour=9) - timedelta(days=10)
     reasons = [MissedReason.DIVERTED, MissedReason.SHORT_STAFFED, MissedReason.DIVERTED]
