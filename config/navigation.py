@@ -18,6 +18,7 @@ LINKS = [
     ("Joint patrols", "patrols:joint", {Role.CST_COORDINATOR}),
     ("Sites", "sites:site_list", {Role.INSPECTOR}),
     ("Volunteers", "people:volunteer_list", {Role.CST_COORDINATOR}),
+    ("Coverage", "reports:coverage", {Role.INSPECTOR, Role.CST_COORDINATOR}),
     ("Who viewed patrols", "audit:patrol_views", {Role.INSPECTOR}),
 ]
 

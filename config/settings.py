@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "people.apps.PeopleConfig",
     "calendar_rules.apps.CalendarRulesConfig",
     "patrols.apps.PatrolsConfig",
+    "reports.apps.ReportsConfig",
 ]
 
 MIDDLEWARE = [
