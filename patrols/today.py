@@ -1,0 +1,77 @@
+"""Read path of the inspector's "Today" panel: an area's patrols of the local day, grouped by how
+they stand — missed, due now, awaiting check-in, completed, later, cancelled — in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from sites.models import Area
+
+from .models import Patrol, PatrolStatus, Visit
+from .planning import local_midnight
+
+# A patrol is "due now" from this long before its start (the check-in window) until its end.
+DUE_SOON_MINUTES = 30
+
+
+@dataclass
+class TodayPanel:
+    area: Area
+    day: datetime
+    missed: list[Patrol] = field(default_factory=list)
+    due_now: list[Patrol] = field(default_factory=list)
+    awaiting: list[Patrol] = field(default_factory=list)  # ended, nobody checked in yet, within grace
+    completed: list[Patrol] = field(default_factory=list)
+    later: list[Patrol] = field(default_factory=list)
+    cancelled: list[Patrol] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(
+            len(group)
+            for group in (self.missed, self.due_now, self.awaiting, self.completed, self.later, self.cancelled)
+        )
+
+
+def today_panel(area: Area, now: datetime) -> TodayPanel:
+    """The patrols of `area` starting on its local date at `now` (one query)."""
+    zone = area.zone
+    today = area.today(now)
+    start = local_midnight(today, zone)
+    patrols = (
+        Patrol.objects.filter(
+            area=area, starts_at__gte=start, starts_at__lt=local_midnight(today + timedelta(days=1), zone)
+        )
+        .select_related("site")
+        .annotate(checked_in=Exists(Visit.objects.filter(patrol=OuterRef("pk"))))
+        .order_by("starts_at", "site__name", "id")
+    )
+    panel = TodayPanel(area=area, day=start)
+    soon = now + timedelta(minutes=DUE_SOON_MINUTES)
+    for patrol in patrols:
+        patrol.local_starts = patrol.starts_at.astimezone(zone)
+        patrol.local_ends = patrol.ends_at.astimezone(zone)
+        # Formatted here: Django's template filters would show the server's zone, not the area's.
+        patrol.times_text = f"{patrol.local_starts:%H:%M}–{patrol.local_ends:%H:%M}"  # type: ignore[attr-defined]
+        if patrol.status == PatrolStatus.MISSED:
+            panel.missed.append(patrol)
+        elif patrol.status == PatrolStatus.COMPLETED:
+            panel.completed.append(patrol)
+        elif patrol.status == PatrolStatus.CANCELLED:
+            panel.cancelled.append(patrol)
+        elif patrol.ends_at <= now:
+            # Ended, not yet marked: completed or missed at the next run (after the grace period).
+            (panel.completed if patrol.checked_in else panel.awaiting).append(patrol)
+        elif patrol.starts_at <= soon:
+            panel.due_now.append(patrol)
+        else:
+            panel.later.append(patrol)
+    return panel
+
+
+def grace_minutes() -> int:
+    return int(settings.MISSED_GRACE_MINUTES)
