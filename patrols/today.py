@@ -16,6 +16,9 @@ from .planning import local_midnight
 
 # A patrol is "due now" from this long before its start (the check-in window) until its end.
 DUE_SOON_MINUTES = 30
+# Missed patrols of the days before still without a reason stay on the panel this long (a patrol
+# missed late at night is found, and emailed about, after midnight).
+UNEXPLAINED_DAYS = 7
 
 
 @dataclass
@@ -28,6 +31,8 @@ class TodayPanel:
     completed: list[Patrol] = field(default_factory=list)
     later: list[Patrol] = field(default_factory=list)
     cancelled: list[Patrol] = field(default_factory=list)
+    # Missed on the days before, no reason recorded yet (not counted in today's total).
+    earlier_missed: list[Patrol] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -38,7 +43,8 @@ class TodayPanel:
 
 
 def today_panel(area: Area, now: datetime) -> TodayPanel:
-    """The patrols of `area` starting on its local date at `now` (one query)."""
+    """The patrols of `area` starting on its local date at `now`, and the missed ones of the week
+    before still without a reason (two queries)."""
     zone = area.zone
     today = area.today(now)
     start = local_midnight(today, zone)
@@ -70,6 +76,22 @@ def today_panel(area: Area, now: datetime) -> TodayPanel:
             panel.due_now.append(patrol)
         else:
             panel.later.append(patrol)
+    earlier = (
+        Patrol.objects.filter(
+            area=area,
+            status=PatrolStatus.MISSED,
+            missed_reason="",
+            starts_at__gte=local_midnight(today - timedelta(days=UNEXPLAINED_DAYS), zone),
+            starts_at__lt=start,
+        )
+        .select_related("site")
+        .order_by("starts_at", "id")
+    )
+    for patrol in earlier:
+        patrol.local_starts = patrol.starts_at.astimezone(zone)
+        patrol.local_ends = patrol.ends_at.astimezone(zone)
+        patrol.times_text = f"{patrol.local_starts:%a %-d %b %H:%M}–{patrol.local_ends:%H:%M}"  # type: ignore[attr-defined]
+        panel.earlier_missed.append(patrol)
     return panel
 
 

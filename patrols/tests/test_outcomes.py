@@ -277,9 +277,12 @@ def test_the_today_panel_groups_todays_patrols(world, today_world):
     assert [p.pk for p in panel.later] == [today_world["later"].pk]
     assert [p.pk for p in panel.awaiting] == [today_world["awaiting"].pk]
     assert panel.total == 5
+    # Yesterday's missed patrol, still without a reason, stays on the panel to record why.
+    assert [p.pk for p in panel.earlier_missed] == [today_world["yesterday"].pk]
     page = response.content.decode()
     assert "5</strong> patrols" in page and "1 missed" in page and "Record why" in page
     assert "10:00–11:00" in page
+    assert "Fri 9 Jan 10:00–11:00" in page
 
 
 def test_recording_why_from_the_panel(world, today_world):
@@ -363,3 +366,27 @@ def test_the_board_marks_missed_and_completed_patrols(world, today_world):
     assert '<em class="mk done">done</em>' in page
     board = world.client("inspector_a").get(reverse("patrols:rota") + "?start=2026-01-05").content.decode()
     assert reverse("patrols:today") in board
+
+
+def test_the_patrol_page_says_it_was_missed_and_where_to_record_why(world, today_world):
+    patrol = today_world["missed"]
+    page = world.client("inspector_a").get(reverse("patrols:patrol", args=[patrol.pk])).content.decode()
+    assert "Missed: nobody checked in." in page
+    assert "Record why on the Today panel" in page
+
+
+def test_the_today_panel_costs_the_same_queries_for_few_and_many_patrols(world, today_world, high_site):
+    from django.db import connection as default_connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world.client("inspector_a")
+    client.get(reverse("patrols:today"))  # warm: session, content types
+    with CaptureQueriesContext(default_connection) as few:
+        client.get(reverse("patrols:today"))
+    for n in range(30):
+        patrol_at(high_site, DAY.replace(hour=14, minute=n), DAY.replace(hour=15, minute=n))
+        patrol_at(high_site, STARTS - timedelta(days=2, minutes=n), ENDS - timedelta(days=2), status="missed")
+    with CaptureQueriesContext(default_connection) as many:
+        response = client.get(reverse("patrols:today"))
+    assert response.context["panel"].total == 35
+    assert len(many.captured_queries) == len(few.captured_queries)
