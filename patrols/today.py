@@ -87,11 +87,11 @@ def today_panel(area: Area, now: datetime) -> TodayPanel:
         .select_related("site")
         .order_by("starts_at", "id")
     )
-    for patrol in earlier:
-        patrol.local_starts = patrol.starts_at.astimezone(zone)
-        patrol.local_ends = patrol.ends_at.astimezone(zone)
-        patrol.times_text = f"{patrol.local_starts:%a %-d %b %H:%M}–{patrol.local_ends:%H:%M}"  # type: ignore[attr-defined]
-        panel.earlier_missed.append(patrol)
+    for missed in earlier:
+        missed.local_starts = missed.starts_at.astimezone(zone)
+        missed.local_ends = missed.ends_at.astimezone(zone)
+        missed.times_text = f"{missed.local_starts:%a %-d %b %H:%M}–{missed.local_ends:%H:%M}"  # type: ignore[attr-defined]
+        panel.earlier_missed.append(missed)
     return panel
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def test_an_inspector_records_why_a_patrol_was_missed(demo, page: Page, device, problems):
     area = Area.objects.get(memberships__user__username="inspector", memberships__group__name="inspector")
-    site = area.sites.order_by("name").first()
+    site = area.sites.order_by("name")[0]
     starts = MOMENT.replace(hour=7)
     missed = Patrol.objects.create(
         area=area, site=site, starts_at=starts, ends_at=starts + timedelta(hours=1), status=PatrolStatus.MISSED
