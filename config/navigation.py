@@ -11,6 +11,7 @@ from sites.models import Role
 LINKS = [
     ("My day", "patrols:my_day", {Role.OFFICER}),
     ("Rota", "patrols:rota", {Role.INSPECTOR}),
+    ("Today", "patrols:today", {Role.INSPECTOR}),
     ("Generation runs", "patrols:runs", {Role.INSPECTOR}),
     ("Absences", "patrols:absences", {Role.INSPECTOR}),
     ("Rules", "calendar_rules:rule_list", {Role.INSPECTOR}),
@@ -20,6 +21,7 @@ LINKS = [
     ("Volunteers", "people:volunteer_list", {Role.CST_COORDINATOR}),
     ("Coverage", "reports:coverage", {Role.INSPECTOR, Role.CST_COORDINATOR}),
     ("Who viewed patrols", "audit:patrol_views", {Role.INSPECTOR}),
+    ("Outbox", "notifications:outbox", {Role.INSPECTOR, Role.CST_COORDINATOR}),
 ]
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from patrols.run_health import DEFAULT_STALE_AFTER_SECONDS, RUN_VISIBILITY_TIMEOUT_SECONDS
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import email_settings, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "audit.apps.AuditConfig",
     "people.apps.PeopleConfig",
     "calendar_rules.apps.CalendarRulesConfig",
+    "notifications.apps.NotificationsConfig",
     "patrols.apps.PatrolsConfig",
     "reports.apps.ReportsConfig",
 ]
@@ -268,6 +269,25 @@ RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER
 
 # Who viewed future patrol times is kept this long, then purged nightly (audit/).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
+
+# --- Email and the outbox (notifications/) ---------------------------------------------------------
+# Django's console backend unless SMTP is configured: EMAIL_URL (smtp://, smtp+tls://, smtps://,
+# console://) or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+# EMAIL_USE_SSL (config.env.email_settings).
+globals().update(email_settings())
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Shomer <shomer@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# The links in emails start with this (no request to build them from in a Celery task).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A message that fails is tried again after NOTIFICATION_RETRY_SECONDS, doubling each time (at
+# most an hour), and marked failed after NOTIFICATION_MAX_ATTEMPTS tries.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60, minimum=1)
+# A scheduled patrol nobody checked in on is missed this long after its end.
+MISSED_GRACE_MINUTES = env_int("MISSED_GRACE_MINUTES", 30, minimum=0)
+# Inspectors are emailed about a missed patrol only if it was found missed within this many hours
+# of its end (the first run after an outage, or after deployment, marks older patrols quietly).
+MISSED_ALERT_MAX_AGE_HOURS = env_int("MISSED_ALERT_MAX_AGE_HOURS", 24, minimum=1)
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.

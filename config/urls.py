@@ -38,6 +38,7 @@ urlpatterns = [
     path("rules/", include("calendar_rules.urls")),
     path("rota/", include("patrols.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -18,7 +18,7 @@ from django.db import InterfaceError, OperationalError
 from sites.models import Area
 
 from .models import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS, GenerationRun, RunStatus, RunTrigger
-from .services import generation_runs_fail_dead, generation_runs_start_nightly, rota_sync
+from .services import generation_runs_fail_dead, generation_runs_start_nightly, patrols_mark_outcomes, rota_sync
 
 
 @shared_task(
@@ -61,3 +61,13 @@ def sweep_dead_runs() -> int:
     """Celery beat's "Dead run sweep" entry (every two minutes): runs whose process stopped are
     marked failed rather than left "running"."""
     return len(generation_runs_fail_dead())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def mark_patrol_outcomes() -> int:
+    """Celery beat's "Patrol outcomes" entry (every 15 minutes): ended patrols completed or
+    missed, inspectors emailed about missed High-risk ones. Safe to run twice."""
+    from django.utils import timezone
+
+    counts = patrols_mark_outcomes(now=timezone.now())
+    return counts.completed + counts.missed

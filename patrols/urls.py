@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from calendar_rules.dates import parse_date_param
 
 from . import views
-from .views import edits
+from .views import edits, today
 
 app_name = "patrols"
 
@@ -43,6 +43,10 @@ urlpatterns = [
     path("assignments/<int:pk>/remove/", edits.AssignmentRemoveView.as_view(), name="assignment_remove"),
     path("patrols/add/", edits.PatrolAddView.as_view(), name="patrol_add"),
     path("bulk/", edits.BulkView.as_view(), name="bulk"),
+    # Today's patrols and the missed ones' reasons and corrections (patrols.views.today).
+    path("today/", today.TodayView.as_view(), name="today"),
+    path("patrols/<int:pk>/missed/", today.PatrolMissedView.as_view(), name="patrol_missed"),
+    path("patrols/<int:pk>/outcome/", today.PatrolOutcomeView.as_view(), name="patrol_outcome"),
     path("runs/", views.RunListView.as_view(), name="runs"),
     path("runs/start/", views.RunStartView.as_view(), name="run_start"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run_progress"),

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import PERSONAS
 
-APPS = ["config", "sites", "audit", "people", "calendar_rules", "patrols", "reports"]
+APPS = ["config", "sites", "audit", "people", "calendar_rules", "notifications", "patrols", "reports"]
 # Routes outside the matrix: Django's own admin (staff-only, tested by Django) and its statics.
 EXEMPT_PREFIXES = ("admin:",)
 

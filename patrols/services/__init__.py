@@ -8,6 +8,7 @@
 - `assignments` — officers on patrols (hard refusals, and warnings overridden with a reason);
 - `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
+- `outcomes` — completed and missed patrols, the reasons and corrections an inspector records;
 - `editing` — what the hand edits share; `locks` — the area's rota lock.
 
 Callers import the services from here: ``from patrols import services`` or
@@ -16,6 +17,13 @@ Callers import the services from here: ``from patrols import services`` or
 
 from .assignments import OverrideNeeded, assignment_create, assignment_delete
 from .bulk import BulkOutcome, patrols_bulk
+from .outcomes import (
+    OutcomeCounts,
+    patrol_completed_by_visit,
+    patrol_correct_outcome,
+    patrol_record_missed,
+    patrols_mark_outcomes,
+)
 from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_update
 from .rota import rota_sync
 from .runs import (
@@ -29,6 +37,7 @@ from .slots import slot_confirm, slot_decline, slot_fill, slot_release
 
 __all__ = [
     "BulkOutcome",
+    "OutcomeCounts",
     "OverrideNeeded",
     "assignment_create",
     "assignment_delete",
@@ -38,10 +47,14 @@ __all__ = [
     "generation_runs_fail_dead_seen_by",
     "generation_runs_start_nightly",
     "patrol_cancel",
+    "patrol_completed_by_visit",
+    "patrol_correct_outcome",
     "patrol_create_manual",
+    "patrol_record_missed",
     "patrol_restore",
     "patrol_update",
     "patrols_bulk",
+    "patrols_mark_outcomes",
     "rota_sync",
     "slot_confirm",
     "slot_decline",

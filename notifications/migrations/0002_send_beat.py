@@ -1,0 +1,44 @@
+"""Celery beat's "Send notifications" entry: every minute, the outbox's due messages are sent
+(notifications.tasks.send_notifications). Visible and editable in the admin."""
+
+from django.db import migrations
+from django.utils import timezone
+
+TASK_NAME = "Send notifications"
+TASK = "notifications.tasks.send_notifications"
+EVERY_MINUTES = 1
+
+
+def create_entry(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
+    schedule, _ = IntervalSchedule.objects.get_or_create(every=EVERY_MINUTES, period="minutes")
+    PeriodicTask.objects.update_or_create(
+        name=TASK_NAME,
+        defaults={
+            "task": TASK,
+            "interval": schedule,
+            "crontab": None,
+            "enabled": True,
+            "description": "Send the outbox's due messages (pending, held past havdalah, retries whose time has come).",
+        },
+    )
+    # Tell a running beat that its schedule changed (what PeriodicTask.save() does outside migrations).
+    PeriodicTasks.objects.update_or_create(ident=1, defaults={"last_update": timezone.now()})
+
+
+def remove_entry(apps, schema_editor):
+    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    PeriodicTask.objects.filter(name=TASK_NAME).delete()
+    IntervalSchedule.objects.filter(every=EVERY_MINUTES, period="minutes", periodictask__isnull=True).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("notifications", "0001_outbox"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create_entry, remove_entry)]

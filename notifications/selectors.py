@@ -1,0 +1,52 @@
+"""Read paths of the outbox: whether an area is in its quiet hours, who a user is to the Shabbat
+rule, and the outbox page's rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+
+from calendar_rules import zmanim
+from calendar_rules.locations import area_location
+from sites.access import Access
+from sites.models import Area, Membership, Role
+
+from . import quiet_hours
+from .models import Audience, Notification
+
+POLICE_ROLES = (Role.INSPECTOR, Role.OFFICER)
+
+
+def area_quiet_until(area: Area, moment: datetime) -> datetime | None:
+    """Havdalah ending the Shabbat or festival the area is in at `moment`, or None when it is in
+    none (no query: the times are computed and cached in memory)."""
+    first, last = quiet_hours.days_to_load(moment.astimezone(area.zone).date())
+    windows = quiet_hours.quiet_windows(zmanim.times_between(area_location(area), first, last))
+    return quiet_hours.quiet_until(windows, moment)
+
+
+def user_audience(user: AbstractBaseUser, area: Area) -> str:
+    """POLICE for a user holding a police role (inspector, officer) in `area`, or none there at
+    all (an administrator); CST for a CST coordinator of the area who is not also police there."""
+    roles = set(Membership.objects.filter(user_id=user.pk, area=area).values_list("group__name", flat=True))
+    if Role.CST_COORDINATOR in roles and not roles & set(POLICE_ROLES):
+        return Audience.CST
+    return Audience.POLICE
+
+
+def outbox_for(access: Access) -> QuerySet[Notification]:
+    """The messages a user may see in the outbox (DESIGN.md §6): an inspector their areas' (all),
+    a CST coordinator only the messages to volunteers and coordinators of theirs, an
+    administrator all. Newest first."""
+    queryset = Notification.objects.select_related("to_user", "to_volunteer", "area").order_by("-id")
+    if access.is_admin:
+        return queryset
+    inspected = access.area_ids(Role.INSPECTOR)
+    coordinated = access.area_ids(Role.CST_COORDINATOR) - inspected
+    if not inspected and not coordinated:
+        return queryset.none()
+    from django.db.models import Q
+
+    return queryset.filter(Q(area_id__in=inspected) | Q(area_id__in=coordinated, audience=Audience.CST))

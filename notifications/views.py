@@ -1,0 +1,37 @@
+"""The outbox page: an area's messages, newest first, with their status, attempts and error."""
+
+from django.views.generic import ListView
+
+from sites.models import Role
+from sites.permissions import RoleRequiredMixin
+
+from .forms import OutboxPageForm
+from .selectors import outbox_for
+
+PAGE_ROWS = 50
+
+
+class OutboxView(RoleRequiredMixin, ListView):
+    """Inspectors: every message of their areas. CST coordinators: the messages to volunteers and
+    coordinators of theirs (never police messages, DESIGN.md §6). Keyset pages: `?before=<id>`,
+    no count and no OFFSET over a table that grows every day."""
+
+    roles = (Role.INSPECTOR, Role.CST_COORDINATOR)
+    template_name = "notifications/outbox.html"
+
+    def get_queryset(self):
+        self.form = OutboxPageForm(self.request.GET)
+        queryset = outbox_for(self.access)
+        if self.form.is_valid() and self.form.cleaned_data.get("before"):
+            queryset = queryset.filter(pk__lt=self.form.cleaned_data["before"])
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        rows = list(self.object_list[: PAGE_ROWS + 1])
+        shown = rows[:PAGE_ROWS]
+        return super().get_context_data(
+            object_list=shown,
+            next_before=shown[-1].pk if len(rows) > PAGE_ROWS else None,
+            form=self.form,
+            **kwargs,
+        )
