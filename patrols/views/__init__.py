@@ -6,6 +6,7 @@ absences (`absences`)."""
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView
 from .joint import (
+    JointBriefingView,
     JointPatrolsView,
     JointPatrolView,
     SlotConfirmView,
@@ -22,6 +23,7 @@ __all__ = [
     "AbsenceDeleteView",
     "AbsenceEditView",
     "AbsenceListView",
+    "JointBriefingView",
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
