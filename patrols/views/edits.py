@@ -103,7 +103,7 @@ def dialog_context(
     """What the patrol dialog (and its page) shows: the patrol as it is now in its area's time,
     its officers and places, the officers to offer, its history, and a form for each edit — the
     inspector's own (with their values and any error) where they just sent one."""
-    patrol = Patrol.objects.select_related("site", "area", "last_run").get(pk=patrol.pk)
+    patrol = Patrol.objects.select_related("site", "area", "last_run", "cst_team_leader").get(pk=patrol.pk)
     now = timezone.now()
     zone = patrol.area.zone
     shown = {

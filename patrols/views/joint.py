@@ -16,7 +16,6 @@ from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
 from .. import services
-from ..dialog import confirmed_volunteers
 from ..edit_forms import BriefingForm
 from ..models import Patrol, PatrolStatus, SlotStatus, VolunteerSlot
 from ..selectors import (
@@ -107,13 +106,18 @@ class JointPatrolView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         patrol = self.patrol
+        page = slot_page_context(patrol)
         briefing = {
             "briefing_form": BriefingForm.for_patrol(patrol),
-            "team_leaders": confirmed_volunteers(patrol),
+            # From the slots the page loads already: who is confirmed may lead the CST team.
+            "team_leaders": sorted(
+                (slot.volunteer for slot in page["slots"] if slot.status == SlotStatus.CONFIRMED and slot.volunteer),
+                key=lambda volunteer: volunteer.call_sign,
+            ),
             "briefing_at": patrol.briefing_at.astimezone(patrol.area.zone) if patrol.briefing_at else None,
             "briefing_open": patrol.status == PatrolStatus.SCHEDULED and patrol.ends_at > timezone.now(),
         }
-        return super().get_context_data(**slot_page_context(patrol), **briefing, **kwargs)
+        return super().get_context_data(**page, **briefing, **kwargs)
 
 
 class JointBriefingView(RoleRequiredMixin, View):
