@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -364,3 +365,45 @@ def test_the_service_worker_is_served_from_my_days_path_and_never_kept(world):
     assert reverse("patrols:my_day_sw") == reverse("patrols:my_day") + "sw.js"  # its scope: My day only
     assert "no-store" in response["Cache-Control"]
     assert b"shomer-my-day-v1" in response.content
+
+
+# ---- a double tap racing itself (PostgreSQL: real threads, the patrol's row lock) ---------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_client_id", [True, False], ids=["retry", "double-tap"])
+def test_two_check_ins_at_once_make_one_visit(world, same_client_id):
+    import threading
+
+    import time_machine
+    from django.db import connections
+
+    officer = world.users["officer"].officer
+    shared = uuid.uuid4()
+    barrier = threading.Barrier(4)
+    answers, errors = [], []
+
+    def tap():
+        try:
+            barrier.wait()
+            answers.append(_check_in(patrol, officer, client_id=shared if same_client_id else uuid.uuid4()))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # One clock for every thread (time-machine patches the whole process).
+    with time_machine.travel(NOW, tick=True) as traveller:
+        patrol = patrol_create_manual(site=world.objects["site_a"], starts_at=START, ends_at=END, by=None)
+        assignment_create(patrol=patrol, officer=officer, by=None)
+        traveller.move_to(START)
+        threads = [threading.Thread(target=tap) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    assert not errors
+    assert Visit.objects.count() == 1
+    assert sorted(created for _, created in answers) == [False, False, False, True]
+    assert {visit.pk for visit, _ in answers} == {Visit.objects.get().pk}
