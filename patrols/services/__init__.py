@@ -9,6 +9,7 @@
 - `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
 - `outcomes` — completed and missed patrols, the reasons and corrections an inspector records;
+- `visits` — officers' check-ins and check-outs;
 - `editing` — what the hand edits share; `locks` — the area's rota lock.
 
 Callers import the services from here: ``from patrols import services`` or
@@ -24,7 +25,7 @@ from .outcomes import (
     patrol_record_missed,
     patrols_mark_outcomes,
 )
-from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_update
+from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_set_briefing, patrol_update
 from .rota import rota_sync
 from .runs import (
     generation_run_queue,
@@ -34,6 +35,7 @@ from .runs import (
     generation_runs_start_nightly,
 )
 from .slots import slot_confirm, slot_decline, slot_fill, slot_release
+from .visits import visit_check_in, visit_check_out
 
 __all__ = [
     "BulkOutcome",
@@ -52,6 +54,7 @@ __all__ = [
     "patrol_create_manual",
     "patrol_record_missed",
     "patrol_restore",
+    "patrol_set_briefing",
     "patrol_update",
     "patrols_bulk",
     "patrols_mark_outcomes",
@@ -60,4 +63,6 @@ __all__ = [
     "slot_decline",
     "slot_fill",
     "slot_release",
+    "visit_check_in",
+    "visit_check_out",
 ]

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from config.tests.access import Row, outcomes
 
-from . import access_rows_api_edits, access_rows_outcomes
+from . import access_rows_api_edits, access_rows_outcomes, access_rows_visits
 
 
 def build(world):
@@ -55,6 +55,7 @@ def build(world):
     world.objects["run_a"] = GenerationRun.objects.create(area=world.area_a, trigger=RunTrigger.MANUAL)
     access_rows_api_edits.build(world)
     access_rows_outcomes.build(world)
+    access_rows_visits.build(world)
 
 
 def _start_payload(w):
@@ -557,3 +558,4 @@ ROWS = [
 ]
 ROWS += access_rows_api_edits.ROWS
 ROWS += access_rows_outcomes.ROWS
+ROWS += access_rows_visits.ROWS

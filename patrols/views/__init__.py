@@ -6,6 +6,7 @@ absences (`absences`)."""
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView
 from .joint import (
+    JointBriefingView,
     JointPatrolsView,
     JointPatrolView,
     SlotConfirmView,
@@ -14,7 +15,7 @@ from .joint import (
     SlotReleaseView,
     slot_page_context,
 )
-from .officer import MyDayView
+from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_worker
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
@@ -22,9 +23,13 @@ __all__ = [
     "AbsenceDeleteView",
     "AbsenceEditView",
     "AbsenceListView",
+    "JointBriefingView",
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
+    "VisitArriveView",
+    "VisitLeaveView",
+    "my_day_service_worker",
     "RotaDayView",
     "RotaRowsView",
     "RotaView",
