@@ -200,10 +200,13 @@ def patrol_correct_outcome(
 
 
 @transaction.atomic
-def patrol_completed_by_visit(patrol: Patrol, *, now: datetime | None = None) -> bool:
+def patrol_completed_by_visit(
+    patrol: Patrol, *, now: datetime | None = None, by: Editor = None, reason: str = ""
+) -> bool:
     """For the check-in service, after it records a visit: a missed patrol (a late check-in,
     offline and within the limit) becomes completed, as does a scheduled one that has ended.
     A patrol under way stays scheduled (patrols_mark_outcomes completes it after its end).
+    `by` and `reason` go into the history record (default: the system, "completed: checked in").
     True when it changed. Safe to call twice."""
     now = now or timezone.now()
     current = Patrol.objects.select_for_update().get(pk=patrol.pk)
@@ -214,6 +217,7 @@ def patrol_completed_by_visit(patrol: Patrol, *, now: datetime | None = None) ->
     current.missed_reason = ""
     current.missed_note = ""
     current.version += 1
-    save_with_history(current, by=None, reason="completed: checked in late" if was_missed else "completed: checked in")
+    reason = reason or ("completed: checked in late" if was_missed else "completed: checked in")
+    save_with_history(current, by=by, reason=reason)
     editing.copy_back(patrol, current)
     return True

@@ -25,10 +25,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.models import Officer
-from sites.history import save_with_history
 
 from .. import geo
 from ..models import Assignment, Patrol, PatrolStatus, Visit
+from .outcomes import patrol_completed_by_visit
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -148,13 +148,9 @@ def visit_check_in(
             visit.save()
     except IntegrityError:
         raise _field_error("client_id", "This client_id was used for another check-in.", "reused") from None
-    if current.status == PatrolStatus.MISSED:
-        # Sent late from a phone without signal: the patrol was attended after all.
-        current.status = PatrolStatus.COMPLETED
-        current.missed_reason = ""
-        current.missed_note = ""
-        current.version += 1
-        save_with_history(current, by=by, reason=f"completed: {officer} checked in at {_local(at, current)}")
+    # Sent late from a phone without signal: a patrol marked missed (or ended, not yet marked) was
+    # attended after all. One rule for it, shared with the outcomes task.
+    patrol_completed_by_visit(current, by=by, reason=f"completed: {officer} checked in at {_local(at, current)}")
     patrol.status, patrol.version = current.status, current.version
     return visit, True
 
