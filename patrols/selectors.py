@@ -659,3 +659,56 @@ def patrols_clashing_with_absence(absence: Absence, *, since: datetime | None = 
             patrol.local_ends = patrol.ends_at.astimezone(patrol.area.zone)
             clashing.append(patrol)
     return clashing
+
+
+# ---- the officer's calendar feed ----------------------------------------------------------------
+
+
+def officer_feed_patrols(*, officer, now: datetime) -> list[Patrol]:
+    """The patrols of an officer's calendar feed: those they are assigned to, not cancelled, in
+    the areas where they hold the officer role now, from a day ago to FEED_DAYS_AHEAD days ahead,
+    by start. Each with `stamp` (when its event last changed: the patrol's or the assignment's
+    latest write). Two queries (the officer's areas, the patrols, with area and site name
+    joined; the name is used only where the area shows it)."""
+    from .calendar_feed import FEED_DAYS_AHEAD, FEED_DAYS_BEHIND
+
+    area_ids = list(
+        Area.objects.filter(memberships__user_id=officer.user_id, memberships__group__name=Role.OFFICER)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if not area_ids:
+        return []
+    assignments = (
+        Assignment.objects.filter(
+            officer=officer,
+            patrol__area_id__in=area_ids,
+            patrol__starts_at__lt=now + timedelta(days=FEED_DAYS_AHEAD),
+            patrol__ends_at__gt=now - timedelta(days=FEED_DAYS_BEHIND),
+        )
+        .exclude(patrol__status=PatrolStatus.CANCELLED)
+        .select_related("patrol__area", "patrol__site")
+        .only(
+            "created_at",
+            "patrol__id",
+            "patrol__area_id",
+            "patrol__site_id",
+            "patrol__starts_at",
+            "patrol__ends_at",
+            "patrol__version",
+            "patrol__updated_at",
+            "patrol__status",
+            "patrol__area__id",
+            "patrol__area__timezone",
+            "patrol__area__feed_shows_site_name",
+            "patrol__site__id",
+            "patrol__site__name",
+        )
+        .order_by("patrol__starts_at", "patrol_id")
+    )
+    patrols = []
+    for assignment in assignments:
+        patrol = assignment.patrol
+        patrol.stamp = max(patrol.updated_at, assignment.created_at)
+        patrols.append(patrol)
+    return patrols

@@ -4,6 +4,7 @@ runs (`runs`) and officers' absences (`absences`)."""
 
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView
+from .feed import calendar_feed
 from .joint import (
     JointPatrolsView,
     JointPatrolView,
@@ -17,6 +18,7 @@ from .officer import MyDayView
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "calendar_feed",
     "AbsenceCreateView",
     "AbsenceDeleteView",
     "AbsenceEditView",
