@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -30,6 +31,10 @@ def environment() -> Environment:
         # Templates are read once per process, as Django's cached loader does when DEBUG is off.
         auto_reload=settings.DEBUG,
     )
+    # Where a chip's link opens its patrol (the dialog) and a row's "+" adds one: reversed once,
+    # not per chip.
+    env.globals["patrol_path"] = reverse("patrols:patrol", args=[0]).removesuffix("0/")
+    env.globals["add_path"] = reverse("patrols:patrol_add")
     return env
 
 

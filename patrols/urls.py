@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from calendar_rules.dates import parse_date_param
 
 from . import views
+from .views import edits
 
 app_name = "patrols"
 
@@ -32,6 +33,16 @@ urlpatterns = [
     path("slots/<int:pk>/confirm/", views.SlotConfirmView.as_view(), name="slot_confirm"),
     path("slots/<int:pk>/decline/", views.SlotDeclineView.as_view(), name="slot_decline"),
     path("slots/<int:pk>/release/", views.SlotReleaseView.as_view(), name="slot_release"),
+    # The inspector's hand edits (patrols.views.edits).
+    path("patrols/<int:pk>/", edits.PatrolView.as_view(), name="patrol"),
+    path("patrols/<int:pk>/move/", edits.PatrolMoveView.as_view(), name="patrol_move"),
+    path("patrols/<int:pk>/staffing/", edits.PatrolStaffingView.as_view(), name="patrol_staffing"),
+    path("patrols/<int:pk>/cancel/", edits.PatrolCancelView.as_view(), name="patrol_cancel"),
+    path("patrols/<int:pk>/restore/", edits.PatrolRestoreView.as_view(), name="patrol_restore"),
+    path("patrols/<int:pk>/assign/", edits.AssignmentCreateView.as_view(), name="patrol_assign"),
+    path("assignments/<int:pk>/remove/", edits.AssignmentRemoveView.as_view(), name="assignment_remove"),
+    path("patrols/add/", edits.PatrolAddView.as_view(), name="patrol_add"),
+    path("bulk/", edits.BulkView.as_view(), name="bulk"),
     path("runs/", views.RunListView.as_view(), name="runs"),
     path("runs/start/", views.RunStartView.as_view(), name="run_start"),
     path("runs/<int:pk>/progress/", views.RunProgressView.as_view(), name="run_progress"),

@@ -68,6 +68,35 @@ def _ask(volunteer: str):
     return lambda w: {"volunteer": w.objects[volunteer].pk}
 
 
+def _patrol_url(route: str, patrol: str):
+    return lambda w: reverse(route, args=[w.objects[patrol].pk])
+
+
+def _in_two_days(w) -> str:
+    return (w.area_a.today() + timedelta(days=2)).isoformat()
+
+
+def _move(w):
+    patrol = w.objects["patrol_police"]
+    return {"move-version": patrol.version, "move-day": _in_two_days(w), "move-start": "10:00", "move-end": "11:00"}
+
+
+def _staffing(w):
+    patrol = w.objects["patrol_police"]
+    return {"staffing-version": patrol.version, "staffing-kind": "police", "staffing-officers_required": 2}
+
+
+def _add(w):
+    return {
+        "add-site": w.objects["site_a"].pk,
+        "add-day": _in_two_days(w),
+        "add-start": "10:00",
+        "add-end": "11:00",
+        "add-kind": "police",
+        "add-officers_required": 1,
+    }
+
+
 def _absence(w) -> int:
     """The officer of area A away in two months (clear of every other row's patrols)."""
     if "absence_a" not in w.objects:
@@ -283,6 +312,109 @@ ROWS = [
         "POST",
         _slot_url("patrols:slot_release", "slot_b"),
         outcomes(302, 403, 404, 403, 403, 422),
+    ),
+    # The inspector's hand edits (patrols.views.edits)
+    Row(
+        "patrol dialog (police patrol in A)",
+        "patrols:patrol",
+        "GET",
+        _patrol_url("patrols:patrol", "patrol_police"),
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "patrol dialog (officer's own joint patrol in A)",
+        "patrols:patrol",
+        "GET",
+        _patrol_url("patrols:patrol", "patrol_joint"),
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "patrol dialog (patrol in B)",
+        "patrols:patrol",
+        "GET",
+        _patrol_url("patrols:patrol", "patrol_joint_b"),
+        outcomes(302, 403, 403, 404, 200, 200),
+    ),
+    Row(
+        "patrol move (A)",
+        "patrols:patrol_move",
+        "POST",
+        _patrol_url("patrols:patrol_move", "patrol_police"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=_move,
+    ),
+    Row(
+        "patrol staffing (A)",
+        "patrols:patrol_staffing",
+        "POST",
+        _patrol_url("patrols:patrol_staffing", "patrol_police"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=_staffing,
+    ),
+    Row(
+        "patrol cancel (A)",
+        "patrols:patrol_cancel",
+        "POST",
+        _patrol_url("patrols:patrol_cancel", "patrol_police"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=lambda w: {"cancel-version": w.objects["patrol_police"].version, "cancel-reason": "Closed"},
+    ),
+    Row(
+        "patrol restore refused (scheduled patrol in A)",
+        "patrols:patrol_restore",
+        "POST",
+        _patrol_url("patrols:patrol_restore", "patrol_police"),
+        outcomes(302, 403, 403, 422, 404, 422),
+        data=lambda w: {"restore-version": w.objects["patrol_police"].version},
+    ),
+    Row(
+        "patrol assign the officer (A)",
+        "patrols:patrol_assign",
+        "POST",
+        _patrol_url("patrols:patrol_assign", "patrol_police"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=lambda w: {
+            "assign-version": w.objects["patrol_police"].version,
+            "assign-officer": w.users["officer"].officer.pk,
+        },
+    ),
+    Row(
+        "assignment remove (the officer on the joint patrol in A)",
+        "patrols:assignment_remove",
+        "POST",
+        lambda w: reverse("patrols:assignment_remove", args=[w.objects["patrol_joint"].assignments.get().pk]),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=lambda w: {"remove-version": w.objects["patrol_joint"].version},
+    ),
+    Row(
+        "patrol add form",
+        "patrols:patrol_add",
+        "GET",
+        lambda w: reverse("patrols:patrol_add"),
+        outcomes(302, 403, 403, 200, 200, 200),
+    ),
+    Row(
+        "patrol add form (a site of A)",
+        "patrols:patrol_add",
+        "GET",
+        lambda w: reverse("patrols:patrol_add") + f"?site={w.objects['site_a'].pk}",
+        outcomes(302, 403, 403, 200, 404, 200),
+    ),
+    Row(
+        "patrol add (a site of A)",
+        "patrols:patrol_add",
+        "POST",
+        lambda w: reverse("patrols:patrol_add"),
+        outcomes(302, 403, 403, 302, 422, 302),
+        data=_add,
+    ),
+    Row(
+        "bulk cancel (a patrol of A)",
+        "patrols:bulk",
+        "POST",
+        lambda w: reverse("patrols:bulk"),
+        outcomes(302, 403, 403, 200, 422, 200),
+        data=lambda w: {"action": "cancel", "reason": "Snow", "patrols": [w.objects["patrol_police"].pk]},
     ),
     # API
     Row(

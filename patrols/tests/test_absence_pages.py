@@ -58,7 +58,9 @@ def test_an_inspector_records_an_absence_and_sees_the_patrols_to_re_staff(world,
         f"{officer}: On leave 7–9 Jan recorded. {officer.collar_number} is still on 1 patrol during it: re-staff below."
     ) in html
     assert "Patrols to re-staff" in html
-    link = reverse("patrols:rota") + f"?area={world.area_a.slug}&amp;start=2026-01-08&amp;days=1"
+    # Each links to its patrol's dialog, where an officer is taken off and another put on.
+    clash = Patrol.objects.get(assignments__officer=officer, starts_at__date=date(2026, 1, 8))
+    link = reverse("patrols:patrol", args=[clash.pk])
     assert f'<a href="{link}">Beth Test Synagogue, Thu 8 Jan 10:00–12:00</a>' in html
     assert "Mon 12 Jan" not in html
     assert Assignment.objects.count() == 2  # recording an absence takes nobody off a patrol

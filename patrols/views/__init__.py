@@ -1,6 +1,7 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's week board and day view (`board`), generation
-runs (`runs`) and officers' absences (`absences`)."""
+patrols and their places (`joint`), the inspector's week board and day view (`board`), the
+patrol dialog and the other hand edits (`edits`), generation runs (`runs`) and officers'
+absences (`absences`)."""
 
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView

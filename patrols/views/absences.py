@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, ListView, View
 
@@ -33,12 +33,8 @@ from ..selectors import patrols_clashing_with_absence
 
 
 def patrol_link(patrol: Patrol) -> str:
-    """Where to re-staff a patrol: its own page once the rota has one, else its day on the rota."""
-    try:
-        return reverse("patrols:patrol", args=[patrol.pk])
-    except NoReverseMatch:
-        day = patrol.starts_at.astimezone(patrol.area.zone).date()
-        return f"{reverse('patrols:rota')}?area={patrol.area.slug}&start={day.isoformat()}&days=1"
+    """Where to re-staff a patrol: its page (the patrol dialog), where officers come off and on."""
+    return reverse("patrols:patrol", args=[patrol.pk])
 
 
 def _officer_in_scope(officers: QuerySet[Officer], value: str | None) -> Officer | None:

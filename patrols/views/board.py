@@ -15,7 +15,7 @@ from django.views.generic import TemplateView, View
 from audit.recording import PatrolViewAuditMixin, record_for_request
 from calendar_rules.dates import FIRST_DAY, LAST_DAY
 from sites.forms import query_errors
-from sites.models import RiskTier, Role, SiteKind
+from sites.models import RiskTier, Role, Site, SiteKind
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
 
@@ -124,10 +124,17 @@ class BoardQueryMixin(RoleRequiredMixin):
         path = reverse(name, args=[day.isoformat()]) if day else reverse(name)
         return path + "?" + urlencode({"area": query["area"].slug, **query["filter_params"], **params})
 
-    def rows_context(self, query: dict, *, horizon: date | None, offset: int, limit: int) -> dict:
-        """`limit` site rows from `offset`, with their patrols, and the URL of the next chunk."""
+    def rows_context(
+        self, query: dict, *, horizon: date | None, offset: int, limit: int, site_id: int | None = None
+    ) -> dict:
+        """`limit` site rows from `offset`, with their patrols, and the URL of the next chunk; or
+        the one row of `site_id` (redrawn after an edit in the patrol dialog)."""
         area, start, days, filters = query["area"], query["start"], query["days"], query["filters"]
-        sites, more = board_sites(area, start, days, filters, offset=offset, limit=limit)
+        if site_id is not None:
+            site_row = Site.objects.filter(area=area, pk=site_id).only("pk", "name", "kind", "risk_tier", "active")
+            sites, more = list(site_row), False
+        else:
+            sites, more = board_sites(area, start, days, filters, offset=offset, limit=limit)
         patrols = board_patrols(area, start, days, filters, site_ids=[site.pk for site in sites]) if sites else []
         more_url = ""
         if more:
@@ -184,6 +191,7 @@ class RotaView(PatrolViewAuditMixin, BoardQueryMixin, TemplateView):
                 {"columns": [(day, self.board_url("patrols:rota_day", query, day=day.date)) for day in rows["days"]]},
             ),
             rows_html=render("board_rows.html", rows),
+            rows_url=self.board_url("patrols:rota_rows", query, start=start.isoformat(), days=days),
             shown_site_count=len(rows["sites"]),
             horizon=horizon,
             beyond_horizon=horizon is not None and query["end"] > horizon,
@@ -214,7 +222,14 @@ class RotaRowsView(BoardQueryMixin, View):
             offset = max(int(request.GET.get("offset", "0")), 0)
         except ValueError:
             offset = 0
-        rows = self.rows_context(query, horizon=generated_until(query["area"]), offset=offset, limit=BOARD_CHUNK_SITES)
+        site = request.GET.get("site", "")
+        rows = self.rows_context(
+            query,
+            horizon=generated_until(query["area"]),
+            offset=offset,
+            limit=BOARD_CHUNK_SITES,
+            site_id=int(site) if site.isdigit() and len(site) < 19 else None,
+        )
         record_for_request(request, _window_ahead(query))
         return HttpResponse(render("board_rows.html", rows))
 
