@@ -168,13 +168,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-
     from list_endpoints import _fill  # the million-patrol builder, shared
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")
     if not args.reuse:
         call_command("migrate", verbosity=0)
         _fill(args.patrols)
+    # DEBUG off: the pages name their static files through the manifest collectstatic writes.
+    call_command("collectstatic", "--noinput", verbosity=0)
     try:
         if args.profile:
             _profile(args.profile)
@@ -217,8 +218,8 @@ def main() -> None:
             )
             rates: dict[str, list[float]] = {"/healthz": [], MY_DAY: []}
             for _round in range(2):
-                for path, cookie in (("/healthz", None), (MY_DAY, cookie)):
-                    rate = _throughput(args.port, path, cookie, args.seconds, args.concurrency)
+                for path, session in (("/healthz", None), (MY_DAY, cookie)):
+                    rate = _throughput(args.port, path, session, args.seconds, args.concurrency)
                     rates[path].append(rate)
                     print(f"  {path:<16}{rate:>9.1f} req/s")
             healthz = sum(rates["/healthz"]) / 2

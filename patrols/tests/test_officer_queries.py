@@ -47,7 +47,7 @@ def _fill(world, count: int, *, first: int = 0, days_back: int = 0) -> None:
         [Assignment(patrol=patrol, officer=officer) for number, patrol in enumerate(patrols, first) if number % 4 == 0]
     )
     slots = []
-    for number, patrol in enumerate(patrols, first):
+    for patrol in patrols:
         if patrol.kind == PatrolKind.JOINT:
             slots.append(VolunteerSlot(patrol=patrol, volunteer=volunteer, status=SlotStatus.CONFIRMED))
             slots.append(VolunteerSlot(patrol=patrol, status=SlotStatus.OPEN))
