@@ -176,6 +176,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'"],
         "connect-src": ["'self'"],
+        # My day's service worker and web app manifest (patrols.views.officer).
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
@@ -260,6 +263,11 @@ ROTA_GENERATE_AHEAD_MAX_DAYS = env_int("ROTA_GENERATE_AHEAD_MAX_DAYS", 550, mini
 DUTY_GAP_HOURS = env_int("DUTY_GAP_HOURS", 4, minimum=0)
 if DUTY_GAP_HOURS > 24:
     raise ImproperlyConfigured(f"DUTY_GAP_HOURS must be at most 24, got {DUTY_GAP_HOURS}.")
+# An officer may press "Arrived" from this many minutes before a patrol's start until its end.
+CHECK_IN_OPENS_MINUTES = env_int("CHECK_IN_OPENS_MINUTES", 30, minimum=0)
+# A check-in made offline and sent later keeps its own time if it arrives within this many hours
+# of it; older ones are refused (the phone says so) rather than rewriting the record of a shift.
+CHECK_IN_LATE_LIMIT_HOURS = env_int("CHECK_IN_LATE_LIMIT_HOURS", 24, minimum=1)
 # A running generation run not heard from for this long is marked failed: its process stopped
 # (patrols/run_health.py). The sweep runs every two minutes, so a dead run is failed within
 # this plus two minutes (at once on PostgreSQL, where its lock goes with its connection).

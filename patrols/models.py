@@ -227,6 +227,8 @@ class Patrol(models.Model):
     local_ends: datetime
     stamp: datetime  # officer_feed_patrols: when its calendar event last changed
     partners: list[VolunteerSlot]  # officer_day: the CST places, Prefetch(..., to_attr="partners")
+    crew: list[Assignment]  # officer_day: the other officers' assignments
+    own_visits: list[Visit]  # officer_day: the officer's own check-ins on it
 
     class Meta:
         ordering = ["starts_at", "site_id", "id"]
@@ -380,6 +382,11 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} at {self.patrol.site} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def flagged(self) -> bool:
+        """Checked in farther from the site than the patrol's area allows (load patrol__area)."""
+        return self.distance_m is not None and self.distance_m > self.patrol.area.check_in_flag_distance_m
 
 
 class RuleGenerationState(models.Model):

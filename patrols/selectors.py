@@ -288,30 +288,48 @@ def day_labels(start: date, days: int) -> dict[date, dict[str, list[str]]]:
 
 def officer_day(*, officer, windows: dict[int, tuple[datetime, datetime]]) -> QuerySet[Assignment]:
     """An officer's assignments on patrols of the given areas starting in each area's [start, end)
-    window (area id -> window): site, notes and the CST partners (call sign and name only — §6:
-    names on their own joint patrols). Three queries. No windows: nothing."""
+    window (area id -> window): site, area, CST team leader, notes; the CST partners (call sign and
+    name only — §6: names on their own joint patrols), the other officers on each patrol, and the
+    officer's own visits (check-ins) on each. Five queries. No windows: nothing."""
     if not windows:
         return Assignment.objects.none()
     in_window = Q(pk__in=[])
     for area_id, (start, end) in windows.items():
         in_window |= Q(patrol__area_id=area_id, patrol__starts_at__gte=start, patrol__starts_at__lt=end)
     partners = VolunteerSlot.objects.filter(volunteer__isnull=False).exclude(status=SlotStatus.DECLINED)
+    crew = (
+        Assignment.objects.exclude(officer=officer).select_related("officer__user").order_by("officer__collar_number")
+    )
+    own_visits = Visit.objects.filter(officer=officer).order_by("checked_in_at", "pk")
     return (
         Assignment.objects.filter(in_window, officer=officer)
-        .select_related("patrol__site", "patrol__area")
+        .select_related("patrol__site", "patrol__area", "patrol__cst_team_leader")
         .prefetch_related(
-            Prefetch("patrol__slots", queryset=partners.select_related("volunteer").order_by("id"), to_attr="partners")
+            Prefetch("patrol__slots", queryset=partners.select_related("volunteer").order_by("id"), to_attr="partners"),
+            Prefetch("patrol__assignments", queryset=crew, to_attr="crew"),
+            Prefetch("patrol__visits", queryset=own_visits, to_attr="own_visits"),
         )
         .order_by("patrol__starts_at")
     )
 
 
-def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dict]:
+# My day shows today and the next seven days: a week ahead, and the same weekday next week.
+MY_DAY_DAYS = 8
+
+
+def check_in_window(patrol: Patrol) -> tuple[datetime, datetime]:
+    """When "Arrived" may be pressed for `patrol`: from CHECK_IN_OPENS_MINUTES before its start
+    until its end."""
+    return patrol.starts_at - timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES), patrol.ends_at
+
+
+def my_day(*, access: Access, officer, now: datetime, days: int = MY_DAY_DAYS) -> list[dict]:
     """An officer's patrols today and on the next `days - 1` days, in the areas where they hold the
     officer role *now* (one removed from an area no longer sees its patrols, site notes or CST
     names). "Today" is each area's own local date. Per day: its date (in the first area's time
-    zone, by name), the patrols with local start and end times and CST partners, and the officer's
-    own absences that day (read as dates of that first area)."""
+    zone, by name), the patrols with local start and end times, CST partners, the other officers,
+    the briefing, the officer's own visits and check-in window, and the officer's own absences
+    that day (read as dates of that first area)."""
     areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
     if not areas:
         return []
@@ -328,8 +346,33 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
         tz = patrol.area.zone
         local_start = patrol.starts_at.astimezone(tz)
         offset = (local_start.date() - todays[patrol.area_id]).days
-        ends = patrol.ends_at.astimezone(tz)
-        items[offset].append({"patrol": patrol, "starts": local_start, "ends": ends, "partners": patrol.partners})
+        opens, closes = check_in_window(patrol)
+        visits = patrol.own_visits
+        open_visit = next((visit for visit in visits if visit.checked_out_at is None), None)
+        items[offset].append(
+            {
+                "patrol": patrol,
+                "starts": local_start,
+                "ends": patrol.ends_at.astimezone(tz),
+                "partners": patrol.partners,
+                "crew": [other.officer for other in patrol.crew],
+                "briefing_at": patrol.briefing_at.astimezone(tz) if patrol.briefing_at else None,
+                "visits": [
+                    {
+                        "visit": visit,
+                        "in": visit.checked_in_at.astimezone(tz),
+                        "out": visit.checked_out_at.astimezone(tz) if visit.checked_out_at else None,
+                    }
+                    for visit in visits
+                ],
+                "open_visit": open_visit,
+                "check_in_opens": opens,
+                "check_in_closes": closes,
+                "can_check_in": (
+                    patrol.status != PatrolStatus.CANCELLED and open_visit is None and opens <= now <= closes
+                ),
+            }
+        )
     first_today = todays[areas[0].pk]
     names = {0: "Today", 1: "Tomorrow"}
     labels = day_labels(first_today, days)
@@ -347,6 +390,53 @@ def my_day(*, access: Access, officer, now: datetime, days: int = 2) -> list[dic
         }
         for offset in range(days)
     ]
+
+
+# ---- visits (check-ins) ---------------------------------------------------------------------
+
+
+def patrols_to_check_in(access: Access) -> QuerySet[Patrol]:
+    """The patrols a user may check in on: their own, in the areas where they are rostered as an
+    officer now (an admin or inspector checks in for nobody: DESIGN.md §6)."""
+    rostered = access.area_ids(Role.OFFICER)
+    if not rostered or access.user_id is None:
+        return Patrol.objects.none()
+    own = Assignment.objects.filter(patrol=OuterRef("pk"), officer__user_id=access.user_id)
+    return Patrol.objects.filter(Exists(own), area_id__in=rostered).select_related("site", "area")
+
+
+def visits_to_check_out(access: Access) -> QuerySet[Visit]:
+    """The visits a user may check out of: their own, on patrols of the areas they are rostered in."""
+    rostered = access.area_ids(Role.OFFICER)
+    if not rostered or access.user_id is None:
+        return Visit.objects.none()
+    return Visit.objects.filter(officer__user_id=access.user_id, patrol__area_id__in=rostered).select_related(
+        "patrol__area", "officer"
+    )
+
+
+def visits_visible_to(access: Access) -> QuerySet[Visit]:
+    """Visits as DESIGN.md §6 scopes them: an officer their own, an inspector every one of their
+    areas' patrols, an admin every one; a coordinator none."""
+    queryset = Visit.objects.select_related("patrol__area", "patrol__site", "officer__user")
+    if access.is_admin:
+        return queryset
+    visible = Q(pk__in=[])
+    inspected = access.area_ids(Role.INSPECTOR)
+    if inspected:
+        visible |= Q(patrol__area_id__in=inspected)
+    rostered = access.area_ids(Role.OFFICER)
+    if rostered and access.user_id is not None:
+        visible |= Q(officer__user_id=access.user_id, patrol__area_id__in=rostered)
+    return queryset.filter(visible)
+
+
+def patrol_visits(patrol: Patrol) -> list[Visit]:
+    """A patrol's visits in order, with the officer, for the inspector's dialog (one query)."""
+    visits = list(patrol.visits.select_related("officer__user").order_by("checked_in_at", "pk"))
+    for visit in visits:
+        visit.patrol = patrol  # its area decides `flagged`
+    return visits
 
 
 # ---- a run's progress ---------------------------------------------------------------------------

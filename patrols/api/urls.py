@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from .absences import AbsenceViewSet
 from .assignments import AssignmentViewSet
 from .views import GenerationRunViewSet, PatrolViewSet, VolunteerSlotViewSet
+from .visits import VisitViewSet
 
 router = SimpleRouter()
 router.register("patrols", PatrolViewSet, basename="patrol")
@@ -10,4 +11,5 @@ router.register("runs", GenerationRunViewSet, basename="generation-run")
 router.register("slots", VolunteerSlotViewSet, basename="slot")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("absences", AbsenceViewSet, basename="absence")
+router.register("visits", VisitViewSet, basename="visit")
 urlpatterns = router.urls

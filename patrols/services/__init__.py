@@ -8,6 +8,7 @@
 - `assignments` — officers on patrols (hard refusals, and warnings overridden with a reason);
 - `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
+- `visits` — officers' check-ins and check-outs;
 - `editing` — what the hand edits share; `locks` — the area's rota lock.
 
 Callers import the services from here: ``from patrols import services`` or
@@ -26,6 +27,7 @@ from .runs import (
     generation_runs_start_nightly,
 )
 from .slots import slot_confirm, slot_decline, slot_fill, slot_release
+from .visits import visit_check_in, visit_check_out
 
 __all__ = [
     "BulkOutcome",
@@ -47,4 +49,6 @@ __all__ = [
     "slot_decline",
     "slot_fill",
     "slot_release",
+    "visit_check_in",
+    "visit_check_out",
 ]

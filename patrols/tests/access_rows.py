@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from config.tests.access import Row, outcomes
 
-from . import access_rows_api_edits
+from . import access_rows_api_edits, access_rows_visits
 
 
 def build(world):
@@ -54,6 +54,7 @@ def build(world):
     world.objects["volunteer_b"] = make_volunteer(world.area_b, "HB-01", name="Eli Gold")
     world.objects["run_a"] = GenerationRun.objects.create(area=world.area_a, trigger=RunTrigger.MANUAL)
     access_rows_api_edits.build(world)
+    access_rows_visits.build(world)
 
 
 def _start_payload(w):
@@ -555,3 +556,4 @@ ROWS = [
     ),
 ]
 ROWS += access_rows_api_edits.ROWS
+ROWS += access_rows_visits.ROWS

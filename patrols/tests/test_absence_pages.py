@@ -235,9 +235,15 @@ def test_my_day_shows_the_officers_own_absence(world, officer):
     )
     response = world.client("officer").get(reverse("patrols:my_day"))
     days = response.context["days"]
-    assert [[a.summary for a in day["absences"]] for day in days] == [[], ["On training 6–7 Jan"]]
+    # Shown on each of its days in the week ahead.
+    assert [[a.summary for a in day["absences"]] for day in days][:4] == [
+        [],
+        ["On training 6–7 Jan"],
+        ["On training 6–7 Jan"],
+        [],
+    ]
     html = response.content.decode()
-    assert html.count("On training 6–7 Jan") == 1 and "Taser refresher" in html
+    assert html.count("On training 6–7 Jan") == 2 and "Taser refresher" in html
     assert "On leave" not in html  # someone else's
 
 

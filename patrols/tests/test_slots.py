@@ -411,8 +411,8 @@ def test_officers_see_confirmed_partners_on_my_day(world, ari, dina, coordinator
     html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
 
     # Ari confirmed (no "requested" badge); a declined volunteer is no partner.
-    partners = html[html.index("CST partners:</strong>") : html.index("</p>", html.index("CST partners:"))]
-    assert partners.removeprefix("CST partners:</strong>").strip() == "HS-01 Ari Cohen"
+    partners = html[html.index("<dt>CST</dt><dd>") : html.index("</dd>", html.index("<dt>CST</dt>"))]
+    assert partners.removeprefix("<dt>CST</dt><dd>").strip() == "HS-01 Ari Cohen"
     assert "07700" not in html
 
 

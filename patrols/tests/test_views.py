@@ -62,7 +62,7 @@ def test_the_rota_page_queries_do_not_grow_with_patrols(world, django_assert_num
     assert 'hx-trigger="intersect once"' in html
 
 
-def test_my_day_shows_the_officers_patrols_today_and_tomorrow_with_cst_partners(world):
+def test_my_day_shows_the_officers_week_with_cst_partners(world):
     officer = world.users["officer"].officer
     site = world.objects["site_a"]
     site.officer_notes = "Side gate code 4512"
@@ -94,7 +94,9 @@ def test_my_day_shows_the_officers_patrols_today_and_tomorrow_with_cst_partners(
     assert "18:00–19:00" in html and "Beth Test Synagogue" in html and "Side gate code 4512" in html
     assert "HS-01 Ari Cohen" in html
     assert "07700" not in html  # no volunteer contact details for officers
-    assert html.count("patrol-card") == 1  # Thursday's patrol is not today or tomorrow
+    # Thursday's patrol is in the week ahead, with a tab for its day; next Tuesday's is not.
+    assert html.count('class="card patrol-card') == 2
+    assert 'href="#day-2026-01-08"' in html and 'id="day-2026-01-12"' in html and "day-2026-01-13" not in html
 
 
 def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_queries):
@@ -112,9 +114,9 @@ def test_my_day_queries_do_not_grow_with_assignments(world, django_assert_num_qu
         )
         assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    # session, user, memberships, officer, the officer's areas, assignments, partners, absences,
-    # the view record
-    with django_assert_num_queries(9):
+    # session, user, memberships, officer, the officer's areas, assignments, partners, the other
+    # officers, the officer's visits, absences, the view record
+    with django_assert_num_queries(11):
         response = client.get(reverse("patrols:my_day"))
     assert response.content.decode().count("patrol-card") == 6
 
@@ -383,7 +385,7 @@ def test_my_day_takes_today_from_the_areas_time_zone(world, frozen):
 
     html = world.client("officer").get(reverse("patrols:my_day")).content.decode()
 
-    today, tomorrow = html.split("Tomorrow", 1)
+    today, tomorrow = html.split('id="day-heading-2"', 1)
     assert "Sunday 4 January" in today and "Sunday late" in today and "23:30–00:00" in today
     assert "Monday 5 January" in tomorrow and "Monday late" in tomorrow and "23:00–23:30" in tomorrow
 

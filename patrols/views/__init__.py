@@ -15,7 +15,7 @@ from .joint import (
     SlotReleaseView,
     slot_page_context,
 )
-from .officer import MyDayView
+from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_worker
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
@@ -27,6 +27,9 @@ __all__ = [
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",
+    "VisitArriveView",
+    "VisitLeaveView",
+    "my_day_service_worker",
     "RotaDayView",
     "RotaRowsView",
     "RotaView",
