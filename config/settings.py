@@ -275,6 +275,8 @@ RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER
 
 # Who viewed future patrol times is kept this long, then purged nightly (audit/).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
+# A view record commits without waiting for its WAL flush (audit/services.py): see the README.
+AUDIT_VIEW_ASYNC_COMMIT = env_bool("AUDIT_VIEW_ASYNC_COMMIT", True)
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.

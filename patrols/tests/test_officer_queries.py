@@ -62,9 +62,10 @@ def _queries(client, url: str) -> tuple[list[str], str]:
     return [query["sql"] for query in captured.captured_queries], response.content.decode()
 
 
-# session, user, memberships, officer, the officer's areas, assignments, partners, absences, the
-# view record
-MY_DAY_QUERIES = 9
+# session, user, memberships (with the areas' names and zones), officer, assignments, the CST
+# partners of the joint ones, the other officers, the officer's visits on those whose check-in
+# has opened, absences, the view record
+MY_DAY_QUERIES = 10
 # session, user, memberships, the page of patrols (counts as correlated subqueries), the view record
 PATROL_LIST_QUERIES = 5
 
