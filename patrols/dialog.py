@@ -13,11 +13,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from people.models import Officer
+from people.models import Officer, Volunteer
 from sites.access import Access
 from sites.models import Area, Membership, Role
 
-from .models import Assignment, Patrol, PatrolStatus, SlotStatus
+from .models import Assignment, Patrol, PatrolKind, PatrolStatus, SlotStatus
 from .selectors import Suggestion, officer_suggestions
 
 
@@ -28,6 +28,15 @@ def patrols_for_editing(access: Access) -> QuerySet[Patrol]:
 
 def patrol_assignments(patrol: Patrol) -> list[Assignment]:
     return list(patrol.assignments.select_related("officer__user").order_by("officer__collar_number"))
+
+
+def confirmed_volunteers(patrol: Patrol) -> list[Volunteer]:
+    """The volunteers confirmed on a joint patrol: who may lead its CST team (one query)."""
+    if patrol.kind != PatrolKind.JOINT:
+        return []
+    return list(
+        Volunteer.objects.filter(slots__patrol=patrol, slots__status=SlotStatus.CONFIRMED).order_by("call_sign")
+    )
 
 
 def slot_counts(patrol: Patrol) -> dict[str, int]:

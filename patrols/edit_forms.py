@@ -23,8 +23,10 @@ from calendar_rules.dates import LAST_DAY
 from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL, PatrolKind
 from calendar_rules.recurrence import local_to_utc
 from sites.models import Area, Site
+from sites.validators import single_line_text
 
 from .models import Patrol
+from .services.patrols import BRIEFING_MAX_LEAD
 
 OVERNIGHT_HELP = "An end at or before the start is the next morning."
 
@@ -202,3 +204,49 @@ class BulkForm(forms.Form):
         if action == BulkAction.CANCEL and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why the patrols are cancelled.")
         return data
+
+
+class BriefingForm(VersionedForm):
+    """Where and when police and CST meet before a joint patrol, and the CST team leader (one of
+    the volunteers confirmed on it). The time is on the patrol's local day, or the evening before
+    when it is later than the start."""
+
+    point = forms.CharField(
+        label="Briefing point",
+        max_length=200,
+        required=False,
+        validators=[single_line_text],
+        help_text="Where police and CST meet, e.g. the car park on Brook Road.",
+    )
+    time = forms.TimeField(
+        label="Briefing time",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    team_leader = forms.IntegerField(label="CST team leader", min_value=1, required=False)
+
+    @classmethod
+    def for_patrol(cls, patrol: Patrol) -> BriefingForm:
+        zone = patrol.area.zone
+        initial = {
+            "version": patrol.version,
+            "point": patrol.briefing_point,
+            "time": patrol.briefing_at.astimezone(zone).time() if patrol.briefing_at else None,
+            "team_leader": patrol.cst_team_leader_id,
+        }
+        return cls(initial=initial, prefix="briefing")
+
+    def briefing_at(self, patrol: Patrol) -> datetime | None:
+        """The briefing's instant: at that local time on the patrol's day, or the evening before for
+        a patrol starting soon after midnight (a time later than its start, within the briefing's
+        longest lead); otherwise on its day, which the service refuses as after the start."""
+        at = self.cleaned_data["time"]
+        if at is None:
+            return None
+        zone = patrol.area.zone
+        day = patrol.starts_at.astimezone(zone).date()
+        same_day = local_to_utc(day, at, zone.key)
+        if same_day <= patrol.starts_at:
+            return same_day
+        day_before = local_to_utc(day - timedelta(days=1), at, zone.key)
+        return day_before if patrol.starts_at - day_before <= BRIEFING_MAX_LEAD else same_day

@@ -547,7 +547,7 @@ def joint_patrols_for_coordination(access: Access, *, start: datetime, end: date
 def joint_patrols_coordinated(access: Access) -> QuerySet[Patrol]:
     """Joint patrols of the areas the user coordinates (every one for an admin), with site and area."""
     return access.scope(Patrol.objects.filter(kind=PatrolKind.JOINT), Role.CST_COORDINATOR).select_related(
-        "site", "area"
+        "site", "area", "cst_team_leader"
     )
 
 

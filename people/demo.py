@@ -7,7 +7,16 @@ from django.contrib.auth import get_user_model
 from sites.models import Area, Role
 from sites.services import membership_grant
 
-from .models import Officer, Rank, Volunteer
+from .models import AbsenceKind, Officer, Rank, Volunteer
+from .services import absence_create
+
+# A week's leave and a training day a few days ahead (after the days the demo staffs), so the
+# absences page, the officers' My day and the assignment dialog's refusals have something to show.
+# (collar, kind, first day from today, last day from today, note)
+DEMO_ABSENCES = [
+    ("PC2456", AbsenceKind.LEAVE, 5, 11, "Annual leave"),
+    ("PCSO7738", AbsenceKind.TRAINING, 4, 4, "Public order refresher"),
+]
 
 # username, first, last, role, area ("demo" or "second"), (collar, rank, team) or None
 DEMO_USERS = [
@@ -69,6 +78,13 @@ def seed_people(*, demo_area: Area, second_area: Area, password: str, today: dat
         admin.set_password(password)
         admin.save(update_fields=["password"])
     logins.append(("admin", "administrator — all areas"))
+
+    for collar, kind, first, last, note in DEMO_ABSENCES:
+        officer = Officer.objects.get(collar_number=collar)
+        starts_on, ends_on = today + timedelta(days=first), today + timedelta(days=last)
+        # Seeding again on a later day adds the absence for the new dates only if none overlaps.
+        if not officer.absences.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+            absence_create(officer=officer, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, by=None)
 
     for number, name in enumerate(DEMO_VOLUNTEER_NAMES, start=1):
         # A few cards expired or about to expire, so the coordinator's flags show.

@@ -13,6 +13,8 @@ DEMO_AREA = {
     "name": "Hertsmere South (demo)",
     "latitude": Decimal("51.65650"),
     "longitude": Decimal("-0.27150"),
+    # A number from Ofcom's range kept for drama (020 7946 0xxx): it rings nobody.
+    "cst_duty_phone": "020 7946 0999",
 }
 SECOND_AREA = {
     "slug": "colne-vale-demo",

@@ -11,7 +11,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from patrols.models import Assignment, Patrol, VolunteerSlot
-from people.models import Officer, Volunteer
+from patrols.selectors import patrols_clashing_with_absence
+from people.models import Absence, Officer, Volunteer
 from sites.models import Area, Membership, Site
 
 LONDON = ZoneInfo("Europe/London")
@@ -180,3 +181,10 @@ def test_the_demo_shows_a_staffed_patrol_and_a_confirmed_cst_place_whenever_it_i
     assert to_come.filter(assignments__officer__user__username="officer").exists()
     assert VolunteerSlot.objects.filter(patrol__in=to_come, status="confirmed").exists()
     assert to_come.filter(kind="joint", slots__status="open").exists()  # the coordinator has places to fill
+    # Absences to come, over days the demo has not staffed: the absences page has something to show.
+    coming = Absence.objects.filter(starts_on__gt=demo.today(moment))
+    assert sorted(coming.values_list("officer__collar_number", "kind")) == [
+        ("PC2456", "leave"),
+        ("PCSO7738", "training"),
+    ]
+    assert not any(patrols_clashing_with_absence(absence) for absence in coming)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from sites.access import access_for
 from sites.models import Role
+from sites.openapi import ERRORS
 from sites.pagination import KeysetPagination
 from sites.permissions import RolePermission
 from sites.validators import multi_line_text
@@ -131,6 +132,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         responses={
             201: VisitSerializer,
             200: OpenApiResponse(VisitSerializer, description="This client_id's visit, made before."),
+            404: ERRORS["404"],
         },
     )
     def create(self, request, *args, **kwargs):

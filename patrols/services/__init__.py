@@ -17,7 +17,7 @@ Callers import the services from here: ``from patrols import services`` or
 
 from .assignments import OverrideNeeded, assignment_create, assignment_delete
 from .bulk import BulkOutcome, patrols_bulk
-from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_update
+from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_set_briefing, patrol_update
 from .rota import rota_sync
 from .runs import (
     generation_run_queue,
@@ -42,6 +42,7 @@ __all__ = [
     "patrol_cancel",
     "patrol_create_manual",
     "patrol_restore",
+    "patrol_set_briefing",
     "patrol_update",
     "patrols_bulk",
     "rota_sync",

@@ -3,17 +3,18 @@ a transaction with its history record, and pins it so the generator never touche
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from people.models import Volunteer
 from sites.history import save_with_history
 from sites.models import Site
 
-from ..models import Patrol, PatrolKind, PatrolStatus
+from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
 from . import editing
 from .locks import area_lock
 
@@ -132,4 +133,79 @@ def patrol_create_manual(
     )
     save_with_history(patrol, by=by, reason="created by hand")
     editing.sync_patrol_slots(patrol, by=by)
+    return patrol
+
+
+# A briefing is held at most this long before its patrol starts.
+BRIEFING_MAX_LEAD = timedelta(hours=12)
+
+
+@transaction.atomic
+def patrol_set_briefing(
+    *,
+    patrol: Patrol,
+    by: Editor,
+    briefing_point: str,
+    briefing_at: datetime | None,
+    cst_team_leader: Volunteer | None,
+    expected_version: int | None,
+) -> Patrol:
+    """Where and when police and CST meet before a joint patrol, and the CST team leader (an
+    inspector of its area or a CST coordinator sets them; officers read them on My day). Blank
+    values clear them. The patrol is pinned: the generator must not move it from its briefing.
+
+    Refused: a police patrol, one not scheduled or already over, a briefing after the patrol
+    starts or more than BRIEFING_MAX_LEAD before it, and a team leader who is not a volunteer
+    confirmed on this patrol."""
+    current = editing.locked_patrol(patrol, expected_version)
+    if current.kind != PatrolKind.JOINT:
+        raise ValidationError("Only a joint patrol with CST has a briefing.", code="not_joint")
+    if current.status != PatrolStatus.SCHEDULED:
+        raise ValidationError(
+            f"This patrol is {current.get_status_display().lower()}: its briefing can no longer change.",
+            code="not_scheduled",
+        )
+    if current.ends_at <= timezone.now():
+        raise ValidationError("This patrol is over: its briefing can no longer change.", code="past")
+    zone = current.area.zone
+    if briefing_at is not None:
+        if briefing_at > current.starts_at:
+            starts = current.starts_at.astimezone(zone)
+            raise ValidationError(
+                {
+                    "briefing_at": ValidationError(
+                        f"The briefing must be before the patrol starts ({starts:%H:%M}).", code="after_start"
+                    )
+                }
+            )
+        if briefing_at < current.starts_at - BRIEFING_MAX_LEAD:
+            hours = int(BRIEFING_MAX_LEAD.total_seconds() // 3600)
+            raise ValidationError(
+                {
+                    "briefing_at": ValidationError(
+                        f"The briefing must be at most {hours} hours before the patrol.", code="too_early"
+                    )
+                }
+            )
+    if cst_team_leader is not None:
+        confirmed = VolunteerSlot.objects.filter(
+            patrol=current, volunteer=cst_team_leader, status=SlotStatus.CONFIRMED
+        ).exists()
+        if not confirmed:
+            raise ValidationError(
+                {
+                    "cst_team_leader": ValidationError(
+                        f"{cst_team_leader} is not confirmed on this patrol.", code="not_confirmed"
+                    )
+                }
+            )
+    current.briefing_point = briefing_point.strip()
+    current.briefing_at = briefing_at
+    current.cst_team_leader = cst_team_leader
+    current.pinned = True
+    current.version += 1
+    when = f"{briefing_at.astimezone(zone):%H:%M}" if briefing_at else "no time"
+    leader = cst_team_leader.call_sign if cst_team_leader else "no team leader"
+    save_with_history(current, by=by, reason=f"briefing: {when} at {current.briefing_point or 'no place'}; {leader}")
+    editing.copy_back(patrol, current)
     return patrol

@@ -79,6 +79,14 @@ def _volunteer_overlap_error(volunteer: Volunteer, *, patrol: Patrol) -> Validat
     return None if message is None else ValidationError({"volunteer": message}, code="overlap")
 
 
+def _drop_team_leader(patrol: Patrol, volunteer: Volunteer | None, *, by: Editor) -> None:
+    """A volunteer no longer confirmed on a patrol no longer leads its CST team there."""
+    if volunteer is not None and patrol.cst_team_leader_id == volunteer.pk:
+        patrol.cst_team_leader = None
+        patrol.version += 1
+        save_with_history(patrol, by=by, reason=f"team leader {volunteer.call_sign} no longer on it")
+
+
 def _copy_slot_back(target: VolunteerSlot, source: VolunteerSlot) -> None:
     for field_ in VolunteerSlot._meta.concrete_fields:
         setattr(target, field_.attname, getattr(source, field_.attname))
@@ -162,6 +170,7 @@ def slot_decline(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     current.status = SlotStatus.DECLINED
     current.confirmed_by, current.confirmed_at = None, None
     save_with_history(current, by=by, reason=f"declined by {current.volunteer}")
+    _drop_team_leader(patrol, current.volunteer, by=by)
     editing.sync_patrol_slots(patrol, by=by)
     _copy_slot_back(slot, current)
     return slot
@@ -181,6 +190,7 @@ def slot_release(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     current.status = SlotStatus.OPEN
     current.confirmed_by, current.confirmed_at = None, None
     save_with_history(current, by=by, reason=f"released {released}")
+    _drop_team_leader(patrol, released, by=by)
     editing.sync_patrol_slots(patrol, by=by)
     _copy_slot_back(slot, current)
     return slot

@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 CLOCK_SKEW = timedelta(minutes=2)
 
 
+def _field_error(field: str, message: str, code: str) -> ValidationError:
+    """A refusal about one field of the request, keeping its code (a dict's own code is lost)."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def _refuse_unless_the_officer(officer: Officer, by: Editor) -> None:
     """Nobody checks in or out for someone else (an inspector or coordinator neither)."""
     if by is None or getattr(by, "pk", None) != officer.user_id:
@@ -50,14 +55,12 @@ def _moment(value: datetime | None, *, field: str, now: datetime) -> datetime:
     if value is None:
         return now
     if timezone.is_naive(value):
-        raise ValidationError({field: "Give the time with its UTC offset."}, code="naive")
+        raise _field_error(field, "Give the time with its UTC offset.", "naive")
     if value > now + CLOCK_SKEW:
-        raise ValidationError({field: "This time is in the future."}, code="future")
+        raise _field_error(field, "This time is in the future.", "future")
     limit = settings.CHECK_IN_LATE_LIMIT_HOURS
     if value < now - timedelta(hours=limit):
-        raise ValidationError(
-            {field: f"This was more than {limit} hours ago; ask your inspector to record it."}, code="too_late"
-        )
+        raise _field_error(field, f"This was more than {limit} hours ago; ask your inspector to record it.", "too_late")
     return min(value, now)
 
 
@@ -65,9 +68,10 @@ def _position(latitude: float | Decimal | None, longitude: float | Decimal | Non
     if latitude is None and longitude is None:
         return None
     if latitude is None or longitude is None:
-        raise ValidationError(
-            {"latitude" if latitude is None else "longitude": "Give both latitude and longitude, or neither."},
-            code="half_position",
+        raise _field_error(
+            "latitude" if latitude is None else "longitude",
+            "Give both latitude and longitude, or neither.",
+            "half_position",
         )
     return Decimal(str(round(float(latitude), 5))), Decimal(str(round(float(longitude), 5)))
 
@@ -103,7 +107,7 @@ def visit_check_in(
         earlier = Visit.objects.filter(client_id=client_id).first()
         if earlier is not None:
             if earlier.officer_id != officer.pk or earlier.patrol_id != current.pk:
-                raise ValidationError({"client_id": "This client_id was used for another check-in."}, code="reused")
+                raise _field_error("client_id", "This client_id was used for another check-in.", "reused")
             return earlier, False
     if not Assignment.objects.filter(patrol=current, officer=officer).exists():
         raise ValidationError("You are not on this patrol.", code="not_assigned")
@@ -143,7 +147,7 @@ def visit_check_in(
         with transaction.atomic():
             visit.save()
     except IntegrityError:
-        raise ValidationError({"client_id": "This client_id was used for another check-in."}, code="reused") from None
+        raise _field_error("client_id", "This client_id was used for another check-in.", "reused") from None
     if current.status == PatrolStatus.MISSED:
         # Sent late from a phone without signal: the patrol was attended after all.
         current.status = PatrolStatus.COMPLETED
@@ -168,10 +172,7 @@ def visit_check_out(*, visit: Visit, by: Editor, checked_out_at: datetime | None
     at = _moment(checked_out_at, field="checked_out_at", now=now)
     if at < current.checked_in_at:
         arrived = _local(current.checked_in_at, current.patrol)
-        raise ValidationError(
-            {"checked_out_at": f"You checked in at {arrived}: leaving comes after."},
-            code="before_check_in",
-        )
+        raise _field_error("checked_out_at", f"You checked in at {arrived}: leaving comes after.", "before_check_in")
     current.checked_out_at = at
     note = note.strip()
     if note:

@@ -43,7 +43,32 @@ def _pk_url(route: str, key: str):
     return lambda w: reverse(route, args=[w.objects[key].pk])
 
 
+def _briefing(w):
+    return {
+        "briefing-version": w.objects["patrol_joint"].version,
+        "briefing-point": "Car park, Brook Road",
+        "briefing-time": "",
+        "briefing-team_leader": "",
+    }
+
+
 ROWS = [
+    Row(
+        "briefing (inspector's patrol dialog)",
+        "patrols:patrol_briefing",
+        "POST",
+        _pk_url("patrols:patrol_briefing", "patrol_joint"),
+        outcomes(302, 403, 403, 302, 404, 302),
+        data=_briefing,
+    ),
+    Row(
+        "briefing (coordinator's joint patrol page)",
+        "patrols:joint_briefing",
+        "POST",
+        _pk_url("patrols:joint_briefing", "patrol_joint"),
+        outcomes(302, 403, 302, 403, 403, 302),
+        data=_briefing,
+    ),
     Row(
         "my day service worker",
         "patrols:my_day_sw",

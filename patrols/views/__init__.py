@@ -7,6 +7,7 @@ from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, Abs
 from .board import RotaDayView, RotaRowsView, RotaView
 from .feed import calendar_feed
 from .joint import (
+    JointBriefingView,
     JointPatrolsView,
     JointPatrolView,
     SlotConfirmView,
@@ -24,6 +25,7 @@ __all__ = [
     "AbsenceDeleteView",
     "AbsenceEditView",
     "AbsenceListView",
+    "JointBriefingView",
     "JointPatrolView",
     "JointPatrolsView",
     "MyDayView",

@@ -35,13 +35,14 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audit.recording import PatrolViewAuditMixin, record_for_request, unfinished_area_ids
-from people.models import Officer
+from people.models import Officer, Volunteer
 from sites.models import Membership, Role, Site
 from sites.permissions import RoleRequiredMixin
 
 from .. import services
 from ..dialog import (
     changes_since,
+    confirmed_volunteers,
     officer_choices,
     patrol_assignments,
     patrols_for_editing,
@@ -50,6 +51,7 @@ from ..dialog import (
 from ..edit_forms import (
     AssignForm,
     AssignmentRemoveForm,
+    BriefingForm,
     BulkAction,
     BulkForm,
     PatrolAddForm,
@@ -60,7 +62,8 @@ from ..edit_forms import (
     VersionedForm,
 )
 from ..history import patrol_history
-from ..models import Assignment, Patrol, PatrolStatus
+from ..models import Assignment, Patrol, PatrolKind, PatrolStatus
+from ..selectors import patrol_visits
 
 DIALOG = "patrols/partials/patrol_dialog.html"
 PAGE = "patrols/patrol.html"
@@ -100,7 +103,7 @@ def dialog_context(
     """What the patrol dialog (and its page) shows: the patrol as it is now in its area's time,
     its officers and places, the officers to offer, its history, and a form for each edit — the
     inspector's own (with their values and any error) where they just sent one."""
-    patrol = Patrol.objects.select_related("site", "area", "last_run").get(pk=patrol.pk)
+    patrol = Patrol.objects.select_related("site", "area", "last_run", "cst_team_leader").get(pk=patrol.pk)
     now = timezone.now()
     zone = patrol.area.zone
     shown = {
@@ -109,6 +112,7 @@ def dialog_context(
         "cancel": PatrolCancelForm.for_patrol(patrol),
         "restore": PatrolRestoreForm.for_patrol(patrol),
         "assign": AssignForm.for_patrol(patrol),
+        "briefing": BriefingForm.for_patrol(patrol),
     }
     shown.update(forms or {})
     assignments = patrol_assignments(patrol)
@@ -128,6 +132,12 @@ def dialog_context(
         "stale": stale,
         "override": override,
         "history": patrol_history(patrol),
+        "visits": patrol_visits(patrol),
+        "briefing_at": patrol.briefing_at.astimezone(zone) if patrol.briefing_at else None,
+        "team_leaders": confirmed_volunteers(patrol),
+        "briefing_open": patrol.kind == PatrolKind.JOINT
+        and patrol.status == PatrolStatus.SCHEDULED
+        and patrol.ends_at > now,
     }
 
 
@@ -258,6 +268,29 @@ class PatrolRestoreView(_PatrolEdit):
     def act(self, form):
         services.patrol_restore(patrol=self.patrol, by=self.request.user, expected_version=form.cleaned_data["version"])
         return "Patrol restored."
+
+
+class PatrolBriefingView(_PatrolEdit):
+    form_class = BriefingForm
+    prefix = "briefing"
+
+    def act(self, form):
+        patrol = self.patrol
+        leader_id = form.cleaned_data["team_leader"]
+        leader = None
+        if leader_id is not None:
+            leader = Volunteer.objects.filter(pk=leader_id, area_id=patrol.area_id).first()
+            if leader is None:
+                raise ValidationError({"team_leader": "Choose a volunteer confirmed on this patrol."})
+        services.patrol_set_briefing(
+            patrol=patrol,
+            by=self.request.user,
+            briefing_point=form.cleaned_data["point"],
+            briefing_at=form.briefing_at(patrol),
+            cst_team_leader=leader,
+            expected_version=form.cleaned_data["version"],
+        )
+        return "Briefing saved."
 
 
 def rostered_officers(access, *, area_ids=None):

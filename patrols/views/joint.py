@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView, View
 
 from audit.recording import PatrolViewAuditMixin
+from people.models import Volunteer
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
 from .. import services
+from ..edit_forms import BriefingForm
 from ..models import Patrol, PatrolStatus, SlotStatus, VolunteerSlot
 from ..selectors import (
     day_labels,
@@ -103,7 +105,55 @@ class JointPatrolView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         self.patrol = get_object_or_404(joint_patrols_coordinated(self.access), pk=pk)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**slot_page_context(self.patrol), **kwargs)
+        patrol = self.patrol
+        page = slot_page_context(patrol)
+        briefing = {
+            "briefing_form": BriefingForm.for_patrol(patrol),
+            # From the slots the page loads already: who is confirmed may lead the CST team.
+            "team_leaders": sorted(
+                (slot.volunteer for slot in page["slots"] if slot.status == SlotStatus.CONFIRMED and slot.volunteer),
+                key=lambda volunteer: volunteer.call_sign,
+            ),
+            "briefing_at": patrol.briefing_at.astimezone(patrol.area.zone) if patrol.briefing_at else None,
+            "briefing_open": patrol.status == PatrolStatus.SCHEDULED and patrol.ends_at > timezone.now(),
+        }
+        return super().get_context_data(**page, **briefing, **kwargs)
+
+
+class JointBriefingView(RoleRequiredMixin, View):
+    """POST where and when police and CST meet, and the CST team leader, from the joint patrol's
+    page; back to it with what was done or why not (nothing changed)."""
+
+    roles = (Role.CST_COORDINATOR,)
+    http_method_names = ["post"]
+
+    def load_scoped_objects(self, pk):
+        self.patrol = get_object_or_404(joint_patrols_coordinated(self.access), pk=pk)
+
+    def post(self, request, pk):
+        patrol = self.patrol
+        form = BriefingForm(request.POST, prefix="briefing")
+        try:
+            if not form.is_valid():
+                raise ValidationError([error for errors in form.errors.values() for error in errors])
+            leader_id = form.cleaned_data["team_leader"]
+            leader = Volunteer.objects.filter(pk=leader_id, area_id=patrol.area_id).first() if leader_id else None
+            if leader_id and leader is None:
+                raise ValidationError("Choose a volunteer confirmed on this patrol.")
+            services.patrol_set_briefing(
+                patrol=patrol,
+                by=request.user,
+                briefing_point=form.cleaned_data["point"],
+                briefing_at=form.briefing_at(patrol),
+                cst_team_leader=leader,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Briefing saved.")
+        return redirect("patrols:joint_patrol", patrol.pk)
 
 
 class _SlotActionView(RoleRequiredMixin, View):
