@@ -79,12 +79,12 @@ def seed_people(*, demo_area: Area, second_area: Area, password: str, today: dat
         admin.save(update_fields=["password"])
     logins.append(("admin", "administrator — all areas"))
 
-    for collar, kind, first, last, note in DEMO_ABSENCES:
-        officer = Officer.objects.get(collar_number=collar)
-        starts_on, ends_on = today + timedelta(days=first), today + timedelta(days=last)
+    for collar, kind, first_day, last_day, note in DEMO_ABSENCES:
+        absent = Officer.objects.get(collar_number=collar)
+        starts_on, ends_on = today + timedelta(days=first_day), today + timedelta(days=last_day)
         # Seeding again on a later day adds the absence for the new dates only if none overlaps.
-        if not officer.absences.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
-            absence_create(officer=officer, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, by=None)
+        if not absent.absences.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+            absence_create(officer=absent, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, by=None)
 
     for number, name in enumerate(DEMO_VOLUNTEER_NAMES, start=1):
         # A few cards expired or about to expire, so the coordinator's flags show.
