@@ -174,14 +174,14 @@ def _fill(patrol_count: int) -> dict[str, Any]:
             INSERT INTO patrols_patrol (
                 area_id, site_id, rule_id, occurrence_key, occurrence_date, kind, starts_at, ends_at,
                 officers_required, volunteers_required, status, label, pinned, cancelled_by_generator,
-                cancel_reason, version, created_at, updated_at)
+                cancel_reason, missed_reason, missed_note, briefing_point, version, created_at, updated_at)
             SELECT s.area_id, s.id, s.rule_id, 'bench-' || g,
                    (%(first)s::timestamptz + (g / %(sites)s) * interval '1 day')::date,
                    CASE WHEN g %% 10 = 0 THEN 'joint' ELSE 'police' END,
                    t.starts_at, t.starts_at + interval '90 minutes',
                    1, CASE WHEN g %% 10 = 0 THEN 2 ELSE 0 END,
                    CASE WHEN (g / %(sites)s + s.n) %% 50 = 7 THEN 'cancelled' ELSE 'scheduled' END,
-                   'Bench patrol', false, false, '', 1, now(), now()
+                   'Bench patrol', false, false, '', '', '', '', 1, now(), now()
             FROM generate_series(0, %(count)s - 1) AS g
             JOIN bench_site s ON s.n = g %% %(sites)s
             CROSS JOIN LATERAL (
@@ -205,8 +205,8 @@ def _fill(patrol_count: int) -> dict[str, Any]:
         cursor.execute("CREATE UNIQUE INDEX ON bench_officer (area_id, n)")
         cursor.execute(
             """
-            INSERT INTO patrols_assignment (patrol_id, officer_id, created_at)
-            SELECT p.id, o.id, now()
+            INSERT INTO patrols_assignment (patrol_id, officer_id, created_at, override_reason)
+            SELECT p.id, o.id, now(), ''
             FROM patrols_patrol p
             JOIN (SELECT area_id, count(*) AS officers FROM bench_officer GROUP BY area_id) k USING (area_id)
             JOIN bench_officer o ON o.area_id = p.area_id AND o.n = (p.id / 10) %% k.officers
@@ -220,8 +220,8 @@ def _fill(patrol_count: int) -> dict[str, Any]:
             """
             WITH two AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM protected_sites_site
                          WHERE area_id = %(area)s ORDER BY id LIMIT 2)
-            INSERT INTO patrols_assignment (patrol_id, officer_id, created_at)
-            SELECT p.id, %(officer)s, now() FROM patrols_patrol p JOIN two ON two.id = p.site_id
+            INSERT INTO patrols_assignment (patrol_id, officer_id, created_at, override_reason)
+            SELECT p.id, %(officer)s, now(), '' FROM patrols_patrol p JOIN two ON two.id = p.site_id
             WHERE (p.occurrence_date - DATE '2000-01-01') %% 4 = 2 * two.n
             """,
             {"officer": officer.pk, "area": big.pk},

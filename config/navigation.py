@@ -10,6 +10,7 @@ from sites.models import Role
 # (label, url name, roles that see it); admins see every link.
 LINKS = [
     ("My day", "patrols:my_day", {Role.OFFICER}),
+    ("My profile", "people:profile", {Role.OFFICER}),
     ("Rota", "patrols:rota", {Role.INSPECTOR}),
     ("Today", "patrols:today", {Role.INSPECTOR}),
     ("Generation runs", "patrols:runs", {Role.INSPECTOR}),

@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from patrols.views import calendar_feed
+
 from . import views
 from .auth import api_token
 
@@ -34,7 +36,9 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("sites/", include("sites.urls")),
-    path("people/", include("people.urls")),
+    path("", include("people.urls")),
+    # An officer's calendar feed: no login, the secret in the URL is the credential.
+    path("feeds/<slug:token>.ics", calendar_feed, name="feed"),
     path("rules/", include("calendar_rules.urls")),
     path("rota/", include("patrols.urls")),
     path("audit/", include("audit.urls")),

@@ -225,6 +225,7 @@ class Patrol(models.Model):
     # Not columns: set by the selectors on the instances they hand to pages.
     local_starts: datetime  # rota_grid: the start in the area's time zone
     local_ends: datetime
+    stamp: datetime  # officer_feed_patrols: when its calendar event last changed
     partners: list[VolunteerSlot]  # officer_day: the CST places, Prefetch(..., to_attr="partners")
     crew: list[Assignment]  # officer_day: the other officers' assignments
     own_visits: list[Visit]  # officer_day: the officer's own check-ins on it

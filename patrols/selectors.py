@@ -7,10 +7,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
@@ -286,29 +300,56 @@ def day_labels(start: date, days: int) -> dict[date, dict[str, list[str]]]:
     return labels
 
 
-def officer_day(*, officer, windows: dict[int, tuple[datetime, datetime]]) -> QuerySet[Assignment]:
+def officer_day(
+    *, officer, windows: dict[int, tuple[datetime, datetime]], now: datetime | None = None
+) -> list[Assignment]:
     """An officer's assignments on patrols of the given areas starting in each area's [start, end)
     window (area id -> window): site, area, CST team leader, notes; the CST partners (call sign and
     name only — §6: names on their own joint patrols), the other officers on each patrol, and the
-    officer's own visits (check-ins) on each. Five queries. No windows: nothing."""
+    officer's own visits (check-ins) on each. At most four queries, whatever the patrols: the
+    assignments, then the partners of the joint patrols among them, the other officers on them,
+    and (given `now`) the officer's visits on those whose check-in has opened — each only when
+    some patrol needs it (the others get empty lists without asking). No windows:
+    nothing."""
     if not windows:
-        return Assignment.objects.none()
-    in_window = Q(pk__in=[])
-    for area_id, (start, end) in windows.items():
-        in_window |= Q(patrol__area_id=area_id, patrol__starts_at__gte=start, patrol__starts_at__lt=end)
+        return []
+    assignments = list(_officer_day_rows(officer=officer, windows=windows))
+    patrols = [assignment.patrol for assignment in assignments]
+    opens = timedelta(minutes=settings.CHECK_IN_OPENS_MINUTES)
+    # A visit exists only once a patrol's check-in window has opened (visit_check_in refuses
+    # earlier): the patrols still ahead cannot have one.
+    may_have_visits = [p for p in patrols if now is None or p.starts_at - opens <= now]
     partners = VolunteerSlot.objects.filter(volunteer__isnull=False).exclude(status=SlotStatus.DECLINED)
     crew = (
         Assignment.objects.exclude(officer=officer).select_related("officer__user").order_by("officer__collar_number")
     )
     own_visits = Visit.objects.filter(officer=officer).order_by("checked_in_at", "pk")
+    for attribute, wanted, lookup, queryset in (
+        (
+            "partners",
+            [p for p in patrols if p.kind == PatrolKind.JOINT],
+            "slots",
+            partners.select_related("volunteer").order_by("id"),
+        ),
+        ("crew", patrols, "assignments", crew),
+        ("own_visits", may_have_visits, "visits", own_visits),
+    ):
+        if wanted:
+            prefetch_related_objects(wanted, Prefetch(lookup, queryset=queryset, to_attr=attribute))
+        for patrol in patrols:
+            if not hasattr(patrol, attribute):  # (set after: a prefetch skips what already has it)
+                setattr(patrol, attribute, [])
+    return assignments
+
+
+def _officer_day_rows(*, officer, windows: dict[int, tuple[datetime, datetime]]) -> QuerySet[Assignment]:
+    """officer_day's assignments, one query (the patrol, its site, area and CST team leader joined)."""
+    in_window = Q(pk__in=[])
+    for area_id, (start, end) in windows.items():
+        in_window |= Q(patrol__area_id=area_id, patrol__starts_at__gte=start, patrol__starts_at__lt=end)
     return (
         Assignment.objects.filter(in_window, officer=officer)
         .select_related("patrol__site", "patrol__area", "patrol__cst_team_leader")
-        .prefetch_related(
-            Prefetch("patrol__slots", queryset=partners.select_related("volunteer").order_by("id"), to_attr="partners"),
-            Prefetch("patrol__assignments", queryset=crew, to_attr="crew"),
-            Prefetch("patrol__visits", queryset=own_visits, to_attr="own_visits"),
-        )
         .order_by("patrol__starts_at")
     )
 
@@ -330,18 +371,20 @@ def my_day(*, access: Access, officer, now: datetime, days: int = MY_DAY_DAYS) -
     zone, by name), the patrols with local start and end times, CST partners, the other officers,
     the briefing, the officer's own visits and check-in window, and the officer's own absences
     that day (read as dates of that first area)."""
-    areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
-    if not areas:
+    # The areas' names and zones came with the user's roles (sites.access): no query of their own.
+    known = access.area_names_zones
+    area_ids = sorted(access.area_ids(Role.OFFICER), key=lambda pk: (known[pk][0], pk) if pk in known else ("", pk))
+    if not area_ids:
         return []
     todays: dict[int, date] = {}
     windows: dict[int, tuple[datetime, datetime]] = {}
-    for area in areas:
-        tz = area.zone
+    for area_id in area_ids:
+        tz = ZoneInfo(known[area_id][1]) if area_id in known else Area.objects.get(pk=area_id).zone
         today = now.astimezone(tz).date()
-        todays[area.pk] = today
-        windows[area.pk] = (local_midnight(today, tz), local_midnight(today + timedelta(days=days), tz))
+        todays[area_id] = today
+        windows[area_id] = (local_midnight(today, tz), local_midnight(today + timedelta(days=days), tz))
     items: dict[int, list] = defaultdict(list)
-    for assignment in officer_day(officer=officer, windows=windows):
+    for assignment in officer_day(officer=officer, windows=windows, now=now):
         patrol = assignment.patrol
         tz = patrol.area.zone
         local_start = patrol.starts_at.astimezone(tz)
@@ -373,7 +416,7 @@ def my_day(*, access: Access, officer, now: datetime, days: int = MY_DAY_DAYS) -
                 ),
             }
         )
-    first_today = todays[areas[0].pk]
+    first_today = todays[area_ids[0]]
     names = {0: "Today", 1: "Tomorrow"}
     labels = day_labels(first_today, days)
     last_day = first_today + timedelta(days=days - 1)
@@ -749,3 +792,56 @@ def patrols_clashing_with_absence(absence: Absence, *, since: datetime | None = 
             patrol.local_ends = patrol.ends_at.astimezone(patrol.area.zone)
             clashing.append(patrol)
     return clashing
+
+
+# ---- the officer's calendar feed ----------------------------------------------------------------
+
+
+def officer_feed_patrols(*, officer, now: datetime) -> list[Patrol]:
+    """The patrols of an officer's calendar feed: those they are assigned to, not cancelled, in
+    the areas where they hold the officer role now, from a day ago to FEED_DAYS_AHEAD days ahead,
+    by start. Each with `stamp` (when its event last changed: the patrol's or the assignment's
+    latest write). Two queries (the officer's areas, the patrols, with area and site name
+    joined; the name is used only where the area shows it)."""
+    from .calendar_feed import FEED_DAYS_AHEAD, FEED_DAYS_BEHIND
+
+    area_ids = list(
+        Area.objects.filter(memberships__user_id=officer.user_id, memberships__group__name=Role.OFFICER)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if not area_ids:
+        return []
+    assignments = (
+        Assignment.objects.filter(
+            officer=officer,
+            patrol__area_id__in=area_ids,
+            patrol__starts_at__lt=now + timedelta(days=FEED_DAYS_AHEAD),
+            patrol__ends_at__gt=now - timedelta(days=FEED_DAYS_BEHIND),
+        )
+        .exclude(patrol__status=PatrolStatus.CANCELLED)
+        .select_related("patrol__area", "patrol__site")
+        .only(
+            "created_at",
+            "patrol__id",
+            "patrol__area_id",
+            "patrol__site_id",
+            "patrol__starts_at",
+            "patrol__ends_at",
+            "patrol__version",
+            "patrol__updated_at",
+            "patrol__status",
+            "patrol__area__id",
+            "patrol__area__timezone",
+            "patrol__area__feed_shows_site_name",
+            "patrol__site__id",
+            "patrol__site__name",
+        )
+        .order_by("patrol__starts_at", "patrol_id")
+    )
+    patrols = []
+    for assignment in assignments:
+        patrol = assignment.patrol
+        patrol.stamp = max(patrol.updated_at, assignment.created_at)
+        patrols.append(patrol)
+    return patrols

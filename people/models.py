@@ -33,7 +33,13 @@ class Officer(models.Model):
     rank = models.CharField(max_length=4, choices=Rank.choices, default=Rank.PC)
     team = models.CharField(max_length=50, blank=True, validators=[single_line_text])
     active = models.BooleanField(default=True)
-    history = HistoricalRecords()
+    # The personal calendar feed (/feeds/<token>.ics): the secret, kept so the officer can copy
+    # their link again on their profile (a subscribed phone calendar keeps polling it; a link
+    # shown once only would have to be replaced whenever it is lost), and its SHA-256, which the
+    # feed looks the officer up by. Empty until the officer asks for a link. Never in the history.
+    calendar_token = models.CharField(max_length=64, blank=True, default="", editable=False)
+    calendar_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["calendar_token", "calendar_token_hash"])
 
     class Meta:
         ordering = ["collar_number"]

@@ -1,5 +1,7 @@
 """Read paths for officers and volunteers."""
 
+import hmac
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sites.access import Access
@@ -79,3 +81,38 @@ def absences_visible_to(access: Access) -> QuerySet[Absence]:
     if access.area_ids(Role.OFFICER) and access.user_id is not None:
         visible |= Q(officer__user_id=access.user_id)
     return absences.filter(visible)
+
+
+def officer_for_feed(token: str) -> Officer | None:
+    """The officer whose calendar feed secret is `token`, or None (unknown, replaced, or the
+    officer or their account no longer active). Looked up by the secret's SHA-256, so the
+    database compares hashes the caller cannot steer, then the secret itself is compared in
+    constant time. One query."""
+    from .services import calendar_token_hash
+
+    if not token:
+        return None
+    officer = (
+        Officer.objects.select_related("user")
+        .filter(calendar_token_hash=calendar_token_hash(token), active=True, user__is_active=True)
+        .first()
+    )
+    if officer is None or not hmac.compare_digest(officer.calendar_token.encode(), token.encode()):
+        return None
+    return officer
+
+
+def officer_profile(*, officer: Officer, access: Access, today) -> dict:
+    """What an officer's own page and GET /api/v1/me/ show: their areas (where they hold the
+    officer role), whether any of those shows site names in the calendar feed, and their
+    absences that have not ended (as of `today`), soonest first. Two queries."""
+    from sites.models import Area
+
+    areas = list(Area.objects.filter(pk__in=access.area_ids(Role.OFFICER)).order_by("name", "pk"))
+    absences = list(Absence.objects.filter(officer=officer, ends_on__gte=today).order_by("starts_on", "id"))
+    return {
+        "officer": officer,
+        "areas": areas,
+        "feed_shows_site_name_in": [area for area in areas if area.feed_shows_site_name],
+        "absences": absences,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -114,3 +116,27 @@ def absence_update(*, absence: Absence, by: Editor, **fields: Any) -> Absence:
 def absence_delete(*, absence: Absence, by: Editor) -> None:
     """Remove an absence (entered in error, or leave cancelled); its history stays."""
     delete_with_history(absence, by=by, reason="removed")
+
+
+# ---- the officer's calendar feed -----------------------------------------------------------------
+
+# 32 random bytes (256 bits) in URL-safe base64: 43 characters. Guessing one is hopeless, however
+# fast the guesses come, so the feed needs no rate limit of its own.
+CALENDAR_TOKEN_BYTES = 32
+
+
+def calendar_token_hash(token: str) -> str:
+    """What the feed looks an officer up by: the SHA-256 of their secret, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def officer_calendar_feed_replace(*, officer: Officer, by: Editor) -> str:
+    """Give `officer` a new calendar feed secret (the first, or one replacing the last: the old
+    link answers 404 from now on). Returns the new secret. The history records that it was
+    replaced, and by whom, but never the secret."""
+    token = secrets.token_urlsafe(CALENDAR_TOKEN_BYTES)
+    officer.calendar_token = token
+    officer.calendar_token_hash = calendar_token_hash(token)
+    save_with_history(officer, by=by, reason="calendar feed link replaced")
+    return token

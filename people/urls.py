@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import views, views_profile
 
 app_name = "people"
 
+# Included at the root: the coordinators' pages under /people/, the officer's own under /me/.
 urlpatterns = [
-    path("volunteers/", views.VolunteerListView.as_view(), name="volunteer_list"),
-    path("volunteers/new/", views.VolunteerCreateView.as_view(), name="volunteer_create"),
-    path("volunteers/<int:pk>/edit/", views.VolunteerEditView.as_view(), name="volunteer_edit"),
-    path("volunteers/<int:pk>/active/", views.VolunteerActiveView.as_view(), name="volunteer_active"),
+    path("people/volunteers/", views.VolunteerListView.as_view(), name="volunteer_list"),
+    path("people/volunteers/new/", views.VolunteerCreateView.as_view(), name="volunteer_create"),
+    path("people/volunteers/<int:pk>/edit/", views.VolunteerEditView.as_view(), name="volunteer_edit"),
+    path("people/volunteers/<int:pk>/active/", views.VolunteerActiveView.as_view(), name="volunteer_active"),
+    path("me/", views_profile.ProfileView.as_view(), name="profile"),
+    path("me/calendar-feed/", views_profile.CalendarFeedReplaceView.as_view(), name="profile_feed_replace"),
 ]

@@ -22,6 +22,9 @@ class Access:
     is_admin: bool = False
     # role name -> ids of the areas where the user holds it
     roles: dict[str, frozenset[int]] = field(default_factory=dict)
+    # area id -> (name, time zone name) of every area the user holds a role in, read with the
+    # roles (so a page that needs its areas' local dates, like My day, asks nothing more)
+    area_names_zones: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def area_ids(self, *roles: str) -> frozenset[int]:
         wanted = roles or ALL_ROLES
@@ -65,12 +68,17 @@ def access_for(user) -> Access:
     if cached is not None:
         return cached
     roles: dict[str, set[int]] = {}
-    for role, area_id in Membership.objects.filter(user=user).values_list("group__name", "area_id"):
+    areas: dict[int, tuple[str, str]] = {}
+    for role, area_id, name, zone in Membership.objects.filter(user=user).values_list(
+        "group__name", "area_id", "area__name", "area__timezone"
+    ):
         roles.setdefault(role, set()).add(area_id)
+        areas[area_id] = (name, str(zone))
     access = Access(
         user_id=user.pk,
         is_admin=user.is_superuser,
         roles={role: frozenset(ids) for role, ids in roles.items()},
+        area_names_zones=areas,
     )
     user._shomer_access = access
     return access

@@ -5,6 +5,7 @@ absences (`absences`)."""
 
 from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, AbsenceListView
 from .board import RotaDayView, RotaRowsView, RotaView
+from .feed import calendar_feed
 from .joint import (
     JointBriefingView,
     JointPatrolsView,
@@ -19,6 +20,7 @@ from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "calendar_feed",
     "AbsenceCreateView",
     "AbsenceDeleteView",
     "AbsenceEditView",

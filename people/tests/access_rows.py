@@ -92,3 +92,54 @@ ROWS = [
         format="json",
     ),
 ]
+
+
+def build(world):
+    """The area A officer has a calendar feed link (the feed rows fetch it)."""
+    from people import services
+
+    officer = world.users["officer"].officer
+    if not officer.calendar_token:
+        world.objects["feed_token"] = services.officer_calendar_feed_replace(officer=officer, by=world.users["officer"])
+
+
+ROWS += [
+    Row(
+        "officer profile page",
+        "people:profile",
+        "GET",
+        lambda w: reverse("people:profile"),
+        outcomes(302, 200, 403, 403, 403, 403),
+    ),
+    Row(
+        "officer replaces their feed link",
+        "people:profile_feed_replace",
+        "POST",
+        lambda w: reverse("people:profile_feed_replace"),
+        outcomes(302, 302, 403, 403, 403, 403),
+    ),
+    # No login: the secret is the credential, whoever (or whatever calendar app) holds it.
+    Row(
+        "calendar feed (a live secret)",
+        "feed",
+        "GET",
+        lambda w: reverse("feed", args=[w.objects["feed_token"]]),
+        outcomes(200, 200, 200, 200, 200, 200),
+    ),
+    Row(
+        "calendar feed (an unknown secret)",
+        "feed",
+        "GET",
+        lambda w: reverse("feed", args=["x" * 43]),
+        outcomes(404, 404, 404, 404, 404, 404),
+    ),
+    Row("api me", "me", "GET", lambda w: reverse("me"), outcomes(401, 200, 403, 403, 403, 403)),
+    Row(
+        "api me: replace the feed link",
+        "me-calendar-feed",
+        "POST",
+        lambda w: reverse("me-calendar-feed"),
+        outcomes(401, 200, 403, 403, 403, 403),
+        format="json",
+    ),
+]
