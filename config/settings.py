@@ -278,7 +278,7 @@ RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER
 # Who viewed future patrol times is kept this long, then purged nightly (audit/).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 # A view record commits without waiting for its WAL flush (audit/services.py): see the README.
-AUDIT_VIEW_ASYNC_COMMIT = env_bool("AUDIT_VIEW_ASYNC_COMMIT", True)
+AUDIT_VIEW_ASYNC_COMMIT = env_bool("AUDIT_VIEW_ASYNC_COMMIT", False)
 
 # --- Email and the outbox (notifications/) ---------------------------------------------------------
 # Django's console backend unless SMTP is configured: EMAIL_URL (smtp://, smtp+tls://, smtps://,
