@@ -25,7 +25,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -217,4 +217,5 @@ def _value_of(row: Model, path: str) -> Any:
 
 
 def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    """A cursor value as JSON: dates and date-times (a datetime is a date) in ISO 8601."""
+    return value.isoformat() if isinstance(value, date) else value

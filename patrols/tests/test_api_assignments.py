@@ -371,3 +371,20 @@ def test_the_absence_list_costs_the_same_queries_for_few_and_many(world, officer
         other = make_user(f"pc{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC2{number:02d}").officer
         absence_create(officer=other, kind="sickness", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 2), by=None)
     assert _queries(client, url) == few
+
+
+def test_the_absence_list_pages_by_its_dates(world, absence):
+    """The list is ordered by a date column: its cursors carry dates (a 500 once, found by the
+    fuzzer with page_size=1)."""
+    client = world.client("inspector_a")
+    officer = world.users["officer"].officer
+    later = absence_create(
+        officer=officer, kind="training", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 2), by=None
+    )
+    first = client.get(reverse("absence-list"), {"page_size": 1})
+    assert first.status_code == 200
+    assert [row["id"] for row in first.json()["results"]] == [later.pk]
+    second = client.get(first.json()["next"])
+    assert second.status_code == 200
+    assert [row["id"] for row in second.json()["results"]] == [absence.pk]
+    assert second.json()["next"] is None
