@@ -32,7 +32,6 @@ import argparse
 import http.client
 import json
 import os
-import secrets
 import signal
 import socket
 import statistics
@@ -47,6 +46,9 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import bench_database, use_production_settings  # noqa: E402
 
 BENCH_DATABASE = "shomer_bench_lists"
 TODAY = date(2026, 9, 7)  # the middle of the patrols' period
@@ -63,19 +65,6 @@ VOLUNTEERS = 3_000
 SITE_KINDS = ["synagogue", "school", "nursery", "community_centre", "other"]
 WARM_UP = 3
 TARGET_P95_MS = 300
-
-
-def _database_urls(url: str, reuse: bool) -> tuple[str, str]:
-    import psycopg
-
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/list_endpoints.py needs DATABASE_URL to point at PostgreSQL.")
-    base = url.rpartition("/")[0]
-    if not reuse:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    return f"{base}/{BENCH_DATABASE}", f"{base}/postgres"
 
 
 def _count_of(row: tuple[Any, ...] | None) -> int:
@@ -382,22 +371,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Measure a database kept by an earlier --keep.")
     args = parser.parse_args()
 
-    bench_url, admin_url = _database_urls(os.environ.get("DATABASE_URL", ""), args.reuse)
-    environment = {
-        "DATABASE_URL": bench_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    for name in ("CELERY_BROKER_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(environment)
+    url = os.environ.get("DATABASE_URL", "")
+    bench_url, admin_url = bench_database(url, name=BENCH_DATABASE, reuse=args.reuse, script="list_endpoints.py")
+    use_production_settings(bench_url)
 
     import django
 
@@ -431,7 +407,7 @@ def main() -> None:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **environment},
+        env=dict(os.environ),
     )
     try:
         for _ in range(100):

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -41,22 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from harness import bench_database, database_name_beside, use_production_settings  # noqa: E402
+
 TARGET_RATIO = 0.25
 MY_DAY = "/rota/my-day/"
-
-
-def _database_urls(url: str, reuse: bool) -> tuple[str, str]:
-    import psycopg
-
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/my_day.py needs DATABASE_URL to point at PostgreSQL.")
-    base, _, name = url.rpartition("/")
-    bench = f"{name}_bench"
-    if not reuse:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{bench}"')
-    return f"{base}/{bench}", f"{base}/postgres"
 
 
 def _get(port: int, path: str, cookie: str | None) -> int:
@@ -144,22 +131,9 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="Profile N renders in process instead.")
     args = parser.parse_args()
 
-    bench_url, admin_url = _database_urls(os.environ.get("DATABASE_URL", ""), args.reuse)
-    environment = {
-        "DATABASE_URL": bench_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    for name in ("CELERY_BROKER_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(environment)
+    url = os.environ.get("DATABASE_URL", "")
+    bench_url, admin_url = bench_database(url, name=database_name_beside(url), reuse=args.reuse, script="my_day.py")
+    use_production_settings(bench_url, allowed_hosts="127.0.0.1,testserver")
 
     import django
 
@@ -201,7 +175,7 @@ def main() -> None:
                 "warning",
             ],
             cwd=ROOT,
-            env={**os.environ, **environment},
+            env=dict(os.environ),
         )
         try:
             for _ in range(100):

@@ -34,7 +34,6 @@ import html
 import http.client
 import os
 import re
-import secrets
 import signal
 import socket
 import statistics
@@ -48,26 +47,14 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from harness import bench_database, database_name_beside, use_production_settings  # noqa: E402
 
 SITE_KINDS = ["synagogue", "school", "nursery", "community_centre", "other"]
 WARM_UP = 3
 TARGET_RATIO = 30
 CHUNK_LINK = re.compile(r'hx-get="([^"]+)"[^>]*hx-trigger="intersect once"')
-
-
-def _database_urls(url: str, reuse: bool) -> tuple[str, str]:
-    import psycopg
-
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/week_board.py needs DATABASE_URL to point at PostgreSQL.")
-    base, _, name = url.rpartition("/")
-    name = name.split("?")[0] or "postgres"
-    bench = f"{name}_bench"
-    if not reuse:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{bench}"')
-    return f"{base}/{bench}", f"{base}/postgres"
 
 
 def _week_start() -> date:
@@ -237,22 +224,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="Measure a database kept by an earlier --keep.")
     args = parser.parse_args()
 
-    bench_url, admin_url = _database_urls(os.environ.get("DATABASE_URL", ""), args.reuse)
-    environment = {
-        "DATABASE_URL": bench_url,
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "SECURE_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    for name in ("CELERY_BROKER_URL", "REDIS_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(environment)
+    url = os.environ.get("DATABASE_URL", "")
+    bench_url, admin_url = bench_database(url, name=database_name_beside(url), reuse=args.reuse, script="week_board.py")
+    use_production_settings(bench_url)
 
     import django
 
@@ -293,7 +267,7 @@ def main() -> None:
             "warning",
         ],
         cwd=ROOT,
-        env={**os.environ, **environment},
+        env=dict(os.environ),
     )
     try:
         for _ in range(100):
