@@ -19,10 +19,22 @@ from sites.models import Area
 
 
 class NotificationKind(models.TextChoices):
-    """What a message says. Issue 11 adds its kinds here (slot asked, answered, escalation
-    digest, officer assigned/removed/moved/cancelled, duty reminder)."""
+    """What a message says."""
 
     MISSED_PATROL = "missed_patrol", "Missed patrol"
+    # To a CST volunteer: asked for a place (with Accept/Decline links), their availability link.
+    SLOT_ASKED = "slot_asked", "Volunteer asked for a place"
+    AVAILABILITY_LINK = "availability_link", "Volunteer availability link"
+    # To the area's CST coordinators: a volunteer answered from their link.
+    SLOT_ANSWERED = "slot_answered", "Volunteer answered"
+    # To the area's coordinators and inspectors: joint patrols still short of volunteers.
+    ESCALATION_DIGEST = "escalation_digest", "Unfilled CST places"
+    # To an officer (each a setting on their profile).
+    OFFICER_ASSIGNED = "officer_assigned", "Put on a patrol"
+    OFFICER_UNASSIGNED = "officer_unassigned", "Taken off a patrol"
+    PATROL_MOVED = "patrol_moved", "Patrol moved"
+    PATROL_CANCELLED = "patrol_cancelled", "Patrol cancelled"
+    DUTY_REMINDER = "duty_reminder", "Duty reminder"
 
 
 class NotificationStatus(models.TextChoices):

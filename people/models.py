@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
-from sites.models import Area, Role, refuse_area_change
+from sites.models import Area, Role, Site, refuse_area_change
 from sites.validators import single_line_text
 
 # A card expiring within this many days is flagged to the coordinator.
@@ -39,6 +39,11 @@ class Officer(models.Model):
     # feed looks the officer up by. Empty until the officer asks for a link. Never in the history.
     calendar_token = models.CharField(max_length=64, blank=True, default="", editable=False)
     calendar_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # Emails the officer may turn off on their profile page (both on by default).
+    notify_patrol_changes = models.BooleanField(
+        "email me when I am put on or taken off a patrol, or my patrol is moved or cancelled", default=True
+    )
+    notify_evening_reminder = models.BooleanField("email me the evening before a duty", default=True)
     history = HistoricalRecords(excluded_fields=["calendar_token", "calendar_token_hash"])
 
     class Meta:
@@ -63,6 +68,12 @@ class Volunteer(models.Model):
     email = models.EmailField(blank=True)
     card_expires = models.DateField("CST card expiry")
     active = models.BooleanField(default=True)
+    # The site the volunteer usually guards (their own synagogue): ranked first when asking.
+    home_site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="home_volunteers"
+    )
+    # Raised to revoke every availability link sent to the volunteer so far (links carry it).
+    links_version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 
     # What a coordinator edits (the volunteer form and the API); `active` has its own action on the page.
@@ -177,3 +188,23 @@ class Absence(models.Model):
             raise ValidationError(errors, code="out_of_range")
         if isinstance(self.starts_on, date) and isinstance(self.ends_on, date) and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The last day cannot be before the first."}, code="ends_before_start")
+
+
+class VolunteerUnavailability(models.Model):
+    """A local date on which a CST volunteer cannot patrol: marked by the volunteer from their
+    personal availability link, or by a coordinator for them. Asking them for a place on a
+    patrol that day is refused."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="unavailable_dates")
+    on_date = models.DateField("date")
+    note = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "on_date"], name="volunteer_unavailable_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer.call_sign} unavailable {self.on_date:%-d %b %Y}"

@@ -5,7 +5,7 @@ without importing upwards (see sites/access.py).
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils import timezone as django_timezone
 from simple_history.models import HistoricalRecords
 from timezone_field import TimeZoneField
 
+from .escalation import DEFAULT_FESTIVAL_DAYS, DEFAULT_SHABBAT_LEADS, validate_festival_days, validate_shabbat_leads
 from .validators import LONG_TEXT_MAX_LENGTH, multi_line_text, single_line_text
 
 # The formats of the UK postcode (outward code, space optional, inward code), incl. GIR 0AA.
@@ -83,6 +84,25 @@ class Area(models.Model):
     # Officers' calendar feeds carry a neutral title ("Shomer duty") unless the area allows the
     # site's name in it (feeds end up in cloud calendars).
     feed_shows_site_name = models.BooleanField("site name in calendar feeds", default=False)
+    # When the digest of joint patrols still short of CST volunteers goes to the area's
+    # coordinators and inspectors (sites/escalation.py reads these).
+    escalation_shabbat_leads = models.CharField(
+        "reminders before Shabbat",
+        max_length=100,
+        default=DEFAULT_SHABBAT_LEADS,
+        blank=True,
+        validators=[validate_shabbat_leads],
+        help_text="Days and times in the week before each Shabbat, e.g. “Wed 18:00, Fri 10:00”.",
+    )
+    escalation_festival_days = models.CharField(
+        "reminders before festivals (days)",
+        max_length=40,
+        default=DEFAULT_FESTIVAL_DAYS,
+        blank=True,
+        validators=[validate_festival_days],
+        help_text="Days before each festival's first day, e.g. “3, 1”.",
+    )
+    escalation_festival_time = models.TimeField("time of reminders before festivals", default=time(18, 0))
 
     class Meta:
         ordering = ["name"]
