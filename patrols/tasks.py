@@ -71,3 +71,15 @@ def mark_patrol_outcomes() -> int:
 
     counts = patrols_mark_outcomes(now=timezone.now())
     return counts.completed + counts.missed
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)
+def send_duty_reminders() -> int:
+    """Celery beat's "Duty reminders" entry (every 15 minutes): from 18:00 in each area, the
+    evening reminder to each officer with a duty tomorrow, once per officer and day. Safe to run
+    twice and in several workers."""
+    from django.utils import timezone
+
+    from .services.officer_notices import duty_reminders_queue
+
+    return duty_reminders_queue(now=timezone.now())

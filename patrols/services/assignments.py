@@ -17,7 +17,7 @@ from sites.validators import single_line_text
 from .. import selectors
 from ..duties import duty_warnings, local_dates
 from ..models import Assignment, Patrol, PatrolStatus
-from . import editing
+from . import editing, officer_notices
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -62,7 +62,9 @@ def absence_error(officer: Officer, *, patrol: Patrol) -> ValidationError | None
 
 
 @transaction.atomic
-def assignment_create(*, patrol: Patrol, officer: Officer, by: Editor, override_reason: str = "") -> Assignment:
+def assignment_create(
+    *, patrol: Patrol, officer: Officer, by: Editor, override_reason: str = "", notify: bool = True
+) -> Assignment:
     """Put an officer on a patrol.
 
     Refused (ValidationError, by code): "not_scheduled" a cancelled or finished patrol;
@@ -105,6 +107,8 @@ def assignment_create(*, patrol: Patrol, officer: Officer, by: Editor, override_
     assignment = Assignment(patrol=current, officer=officer, assigned_by=editor_user(by), override_reason=kept_reason)
     history_reason = f"assigned, overriding: {'; '.join(warnings)}. Reason: {kept_reason}" if warnings else "assigned"
     save_with_history(assignment, by=by, reason=history_reason)
+    if notify:
+        officer_notices.notify_assigned(assignment=assignment, by=by)
     editing.copy_back(patrol, current)
     return assignment
 
@@ -116,7 +120,8 @@ def assignment_delete(*, assignment: Assignment, by: Editor, reason: str = "") -
     Refused ("started") once the patrol has started: who was on a patrol is part of its record
     (visits, coverage reports) and stays as it was. Taken under the area's rota lock and the
     patrol's row lock, as every edit of the area's patrols is. A patrol nobody is on any more is
-    no longer held: unless pinned, the generator may move or cancel it again."""
+    no longer held: unless pinned, the generator may move or cancel it again. The officer is
+    emailed that they are off it (queued in this transaction; see officer_notices)."""
     reason = reason.strip()
     if len(reason) > OVERRIDE_REASON_MAX_LENGTH:
         raise ValidationError({"reason": f"Keep the reason to {OVERRIDE_REASON_MAX_LENGTH} characters."})
@@ -129,7 +134,8 @@ def assignment_delete(*, assignment: Assignment, by: Editor, reason: str = "") -
             "who was on it stays on the record.",
             code="started",
         )
-    stored = Assignment.objects.filter(pk=assignment.pk).first()
+    stored = Assignment.objects.filter(pk=assignment.pk).select_related("officer__user").first()
     if stored is None:
         raise ValidationError("That officer is no longer on this patrol.", code="gone")
+    officer_notices.notify_unassigned(assignment=stored, patrol=current, by=by)
     delete_with_history(stored, by=by, reason=f"removed: {reason}" if reason else "removed")

@@ -15,7 +15,7 @@ from sites.history import save_with_history
 from sites.models import Site
 
 from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
-from . import editing
+from . import editing, officer_notices
 from .locks import area_lock
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, *
 
     Refused: a patrol that has started (its time and site), a new start in the past, a site of
     another area or an inactive one, and a new time that would put an officer on it on two
-    overlapping patrols."""
+    overlapping patrols. A new time or site is emailed to the officers on it (officer_notices)."""
     unknown = set(fields) - _EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}.")
@@ -46,6 +46,13 @@ def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, *
             raise ValidationError({"site": "The site must be in the patrol's area."}, code="other_area")
         if not site.active:
             raise ValidationError({"site": f"{site.name} is not active."}, code="inactive")
+    # A new time or site is a move the officers on the patrol are told of.
+    moved = (
+        ("starts_at" in fields and fields["starts_at"] != current.starts_at)
+        or ("ends_at" in fields and fields["ends_at"] != current.ends_at)
+        or (site is not None and site.pk != current.site_id)
+    )
+    before = officer_notices.duty_of(current) if moved else None
     for name, value in fields.items():
         setattr(current, name, value)
     if current.ends_at <= current.starts_at:
@@ -58,13 +65,16 @@ def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, *
     current.version += 1
     save_with_history(current, by=by, reason="edited: " + ", ".join(sorted(fields)))
     editing.sync_patrol_slots(current, by=by)
+    if before is not None:
+        officer_notices.notify_moved(patrol=current, before=before, by=by)
     editing.copy_back(patrol, current)
     return patrol
 
 
 @transaction.atomic
 def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: int | None) -> Patrol:
-    """Cancel a patrol by hand (it stays, with its assignments and slots). The patrol is pinned."""
+    """Cancel a patrol by hand (it stays, with its assignments and slots). The patrol is pinned.
+    The officers on it are emailed (officer_notices)."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the patrol is cancelled."})
     current = editing.locked_patrol(patrol, expected_version)
@@ -76,6 +86,7 @@ def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: 
     current.pinned = True
     current.version += 1
     save_with_history(current, by=by, reason=f"cancelled: {current.cancel_reason}")
+    officer_notices.notify_cancelled(patrol=current, by=by)
     editing.copy_back(patrol, current)
     return patrol
 
@@ -83,7 +94,8 @@ def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: 
 @transaction.atomic
 def patrol_restore(*, patrol: Patrol, by: Editor, expected_version: int | None) -> Patrol:
     """Put a cancelled patrol back on the rota by hand. The patrol is pinned. Refused when an
-    officer still on it has since been put on another patrol that overlaps it."""
+    officer still on it has since been put on another patrol that overlaps it. The officers still
+    on it are emailed that it is back on (officer_notices)."""
     current = editing.locked_patrol(patrol, expected_version)
     if current.status != PatrolStatus.CANCELLED:
         raise ValidationError("Only a cancelled patrol can be restored.")
@@ -94,6 +106,7 @@ def patrol_restore(*, patrol: Patrol, by: Editor, expected_version: int | None) 
     current.pinned = True
     current.version += 1
     save_with_history(current, by=by, reason="restored")
+    officer_notices.notify_restored(patrol=current, by=by)
     editing.copy_back(patrol, current)
     return patrol
 
