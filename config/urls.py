@@ -25,6 +25,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("calendar_rules.api.urls")),
     path("", include("patrols.api.urls")),
     path("", include("audit.api.urls")),
+    path("", include("notifications.api.urls")),
     path("", include("reports.api.urls")),
 ]
 

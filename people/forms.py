@@ -4,7 +4,7 @@ from django import forms
 
 from sites.forms import fix_area_once_set
 
-from .models import Volunteer
+from .models import Officer, Volunteer
 
 
 class VolunteerForm(forms.ModelForm):
@@ -23,3 +23,15 @@ class VolunteerForm(forms.ModelForm):
 
     def clean_call_sign(self):
         return self.cleaned_data["call_sign"].strip().upper()
+
+
+class OfficerEmailSettingsForm(forms.Form):
+    """The emails an officer chooses on their profile (both on unless turned off). A box left
+    unticked is posted as nothing, so a missing field means off."""
+
+    notify_patrol_changes = forms.BooleanField(
+        required=False, label=Officer._meta.get_field("notify_patrol_changes").verbose_name.capitalize()
+    )
+    notify_evening_reminder = forms.BooleanField(
+        required=False, label=Officer._meta.get_field("notify_evening_reminder").verbose_name.capitalize()
+    )

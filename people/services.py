@@ -140,3 +140,28 @@ def officer_calendar_feed_replace(*, officer: Officer, by: Editor) -> str:
     officer.calendar_token_hash = calendar_token_hash(token)
     save_with_history(officer, by=by, reason="calendar feed link replaced")
     return token
+
+
+# ---- the officer's email settings ----------------------------------------------------------------
+
+
+@transaction.atomic
+def officer_email_settings_update(
+    *, officer: Officer, by: Editor, notify_patrol_changes: bool, notify_evening_reminder: bool
+) -> Officer:
+    """Turn the officer's emails on or off: about their patrols changing (put on, taken off,
+    moved, cancelled) and the reminder the evening before a duty. Recorded in the history with
+    what they now are; saving the same values again records nothing."""
+    if (officer.notify_patrol_changes, officer.notify_evening_reminder) == (
+        notify_patrol_changes,
+        notify_evening_reminder,
+    ):
+        return officer
+    officer.notify_patrol_changes = notify_patrol_changes
+    officer.notify_evening_reminder = notify_evening_reminder
+    said = ", ".join(
+        f"{name} {'on' if value else 'off'}"
+        for name, value in (("patrol changes", notify_patrol_changes), ("evening reminder", notify_evening_reminder))
+    )
+    save_with_history(officer, by=by, reason=f"emails: {said}")
+    return officer

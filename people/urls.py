@@ -12,4 +12,5 @@ urlpatterns = [
     path("people/volunteers/<int:pk>/active/", views.VolunteerActiveView.as_view(), name="volunteer_active"),
     path("me/", views_profile.ProfileView.as_view(), name="profile"),
     path("me/calendar-feed/", views_profile.CalendarFeedReplaceView.as_view(), name="profile_feed_replace"),
+    path("me/emails/", views_profile.EmailSettingsView.as_view(), name="profile_emails"),
 ]

@@ -1,4 +1,5 @@
-"""The officer's own page (/me/): their profile, their absences, their calendar feed link."""
+"""The officer's own page (/me/): their profile, their absences, their calendar feed link, the
+emails they want."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
 from . import services
+from .forms import OfficerEmailSettingsForm
 from .selectors import officer_profile
 
 
@@ -42,7 +44,28 @@ class ProfileView(_OfficerOnlyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         profile = officer_profile(officer=self.officer, access=self.access, today=timezone.localdate())
-        return super().get_context_data(profile=profile, feed_url=feed_url(self.request, self.officer), **kwargs)
+        email_form = kwargs.pop("email_form", None) or OfficerEmailSettingsForm(
+            initial={
+                "notify_patrol_changes": self.officer.notify_patrol_changes,
+                "notify_evening_reminder": self.officer.notify_evening_reminder,
+            }
+        )
+        return super().get_context_data(
+            profile=profile, feed_url=feed_url(self.request, self.officer), email_form=email_form, **kwargs
+        )
+
+
+class EmailSettingsView(_OfficerOnlyMixin, View):
+    """POST: which emails the officer wants (patrol changes, the evening reminder); back to /me/."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = OfficerEmailSettingsForm(request.POST)
+        form.is_valid()  # two optional boxes: always valid
+        services.officer_email_settings_update(officer=self.officer, by=request.user, **form.cleaned_data)
+        messages.success(request, "Your email settings are saved.")
+        return redirect(reverse("people:profile") + "#emails-heading")
 
 
 class CalendarFeedReplaceView(_OfficerOnlyMixin, View):

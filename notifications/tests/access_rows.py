@@ -4,6 +4,13 @@ from django.urls import reverse
 
 from config.tests.access import Row, outcomes
 
+from . import access_rows_notify
+
+
+def build(world):
+    access_rows_notify.build(world)
+
+
 ROWS = [
     Row(
         "outbox page",
@@ -20,3 +27,4 @@ ROWS = [
         outcomes(302, 403, 200, 200, 200, 200),
     ),
 ]
+ROWS += access_rows_notify.ROWS

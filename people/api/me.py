@@ -1,4 +1,5 @@
-"""`/api/v1/me/`: the signed-in officer's own profile, absences and calendar feed link, and
+"""`/api/v1/me/`: the signed-in officer's own profile, absences, calendar feed link and email
+settings (GET; PATCH turns the emails on or off), and
 `/api/v1/me/calendar-feed/` to replace the feed's secret. Officers only (an officer profile and
 the officer role in some area); any other signed-in user gets 403 — there is nothing of theirs
 here to hide, only a role that has no such page (DESIGN.md §6)."""
@@ -53,11 +54,28 @@ class MeSerializer(serializers.Serializer):
     team = serializers.CharField(source="officer.team")
     areas = MeAreaSerializer(many=True)
     absences = MeAbsenceSerializer(many=True, help_text="Absences that have not ended, soonest first.")
+    notify_patrol_changes = serializers.BooleanField(
+        source="officer.notify_patrol_changes",
+        help_text="Whether you are emailed when put on or taken off a patrol, or your patrol is moved or cancelled.",
+    )
+    notify_evening_reminder = serializers.BooleanField(
+        source="officer.notify_evening_reminder", help_text="Whether you are emailed the evening before a duty."
+    )
     feed_url = serializers.URLField(
         allow_null=True,
         help_text="Your calendar feed (.ics), or null until you create one with POST /api/v1/me/calendar-feed/. "
         "Keep it secret: anyone with it sees your patrol times.",
     )
+
+
+class MeSettingsSerializer(serializers.Serializer):
+    """The settings an officer changes with PATCH: give either or both."""
+
+    notify_patrol_changes = serializers.BooleanField(
+        required=False,
+        help_text="Email me when I am put on or taken off a patrol, or my patrol is moved or cancelled.",
+    )
+    notify_evening_reminder = serializers.BooleanField(required=False, help_text="Email me the evening before a duty.")
 
 
 class CalendarFeedSerializer(serializers.Serializer):
@@ -69,9 +87,31 @@ class MeView(APIView):
 
     @extend_schema(summary="Your profile, absences and calendar feed link (officers)", responses={200: MeSerializer})
     def get(self, request):
+        return Response(self._me(request))
+
+    @extend_schema(
+        summary="Turn your emails on or off (officers)",
+        description="Which emails you get: `notify_patrol_changes` (put on or taken off a patrol, your patrol "
+        "moved or cancelled) and `notify_evening_reminder` (the evening before a duty). Answers your profile.",
+        request=MeSettingsSerializer,
+        responses={200: MeSerializer},
+    )
+    def patch(self, request):
+        body = MeSettingsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        officer = request.user.officer
+        services.officer_email_settings_update(
+            officer=officer,
+            by=request.user,
+            notify_patrol_changes=body.validated_data.get("notify_patrol_changes", officer.notify_patrol_changes),
+            notify_evening_reminder=body.validated_data.get("notify_evening_reminder", officer.notify_evening_reminder),
+        )
+        return Response(self._me(request))
+
+    def _me(self, request) -> dict:
         officer = request.user.officer
         profile = officer_profile(officer=officer, access=access_for(request.user), today=timezone.localdate())
-        return Response(MeSerializer({**profile, "feed_url": feed_url(request, officer)}).data)
+        return MeSerializer({**profile, "feed_url": feed_url(request, officer)}).data
 
 
 class MeCalendarFeedView(APIView):
