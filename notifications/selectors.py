@@ -1,9 +1,9 @@
 """Read paths of the outbox: whether an area is in its quiet hours, who a user is to the Shabbat
-rule, and the outbox page's rows."""
+rule, the outbox page's and endpoint's rows, and an area's recent failed sends."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -14,7 +14,7 @@ from sites.access import Access
 from sites.models import Area, Membership, Role
 
 from . import quiet_hours
-from .models import Audience, Notification
+from .models import Audience, Notification, NotificationStatus
 
 POLICE_ROLES = (Role.INSPECTOR, Role.OFFICER)
 
@@ -50,3 +50,14 @@ def outbox_for(access: Access) -> QuerySet[Notification]:
     from django.db.models import Q
 
     return queryset.filter(Q(area_id__in=inspected) | Q(area_id__in=coordinated, audience=Audience.CST))
+
+
+# Failed sends stay counted on the inspector's Today panel this long after they were queued.
+FAILED_RECENT_DAYS = 7
+
+
+def failed_recently(area: Area, now: datetime) -> int:
+    """How many of the area's messages were queued in the last FAILED_RECENT_DAYS and failed
+    (retries used up, or no address): shown to its inspectors on the Today panel. One query."""
+    since = now - timedelta(days=FAILED_RECENT_DAYS)
+    return Notification.objects.filter(area=area, status=NotificationStatus.FAILED, created_at__gte=since).count()

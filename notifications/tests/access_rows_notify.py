@@ -33,6 +33,13 @@ def _detail(key):
 
 ROWS = [
     Row(
+        "outbox page, failed only",
+        "notifications:outbox",
+        "GET",
+        lambda w: reverse("notifications:outbox") + "?status=failed",
+        outcomes(302, 403, 200, 200, 200, 200),
+    ),
+    Row(
         "api notifications list",
         "notification-list",
         "GET",

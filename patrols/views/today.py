@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from audit.recording import PatrolViewAuditMixin, record_for_request
+from notifications.selectors import FAILED_RECENT_DAYS, failed_recently
 from sites.models import Area, Role
 from sites.permissions import RoleRequiredMixin
 from sites.selectors import areas_with_role
@@ -36,6 +37,8 @@ def _today_context(access, area: Area, areas: list[Area], **extra: Any) -> dict[
         "areas": areas,
         "reasons": MissedReason.choices,
         "grace_minutes": grace_minutes(),
+        "failed_emails": failed_recently(area, now),
+        "failed_days": FAILED_RECENT_DAYS,
         **extra,
     }
 
