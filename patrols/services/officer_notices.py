@@ -17,7 +17,8 @@ Event keys (each once per recipient, notifications.Notification): `assigned:<ass
 `unassigned:<assignment>`, `moved:<patrol>:<version>`, `cancelled:<patrol>:<version>`,
 `restored:<patrol>:<version>` — one edit, one email, however often the request is retried — and
 `duty-reminder:<local date>`: one reminder per officer per duty day, whatever the number of
-workers, beat runs or areas the officer patrols that day.
+workers or beat runs (an officer on duty that day in two areas whose evenings come at different
+times, in different zones, gets the first area's list only).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from notifications.selectors import user_audience
 from notifications.services import notification_queue
 from people.models import Officer
 from sites.history import editor_user
-from sites.models import Area, Site
+from sites.models import Area
 
 from .. import officer_emails
 from ..models import Assignment, Patrol, PatrolStatus
@@ -57,18 +58,15 @@ def my_day_link() -> str:
     return settings.SITE_URL + reverse("patrols:my_day")
 
 
-def duty_of(
-    patrol: Patrol, *, starts_at: datetime | None = None, ends_at: datetime | None = None, site: Site | None = None
-) -> Duty:
-    """A patrol as an officer's email shows it (times in the area's zone, the site's name where
-    the area shows it); `starts_at`, `ends_at`, `site` override the patrol's (its values before a move)."""
+def duty_of(patrol: Patrol) -> Duty:
+    """A patrol as an officer's email shows it: times in the area's zone, the site's name where
+    the area shows it. Called before a move too, for the times it had."""
     area = patrol.area
     zone = area.zone
-    site = site or patrol.site
     return Duty(
-        starts=(starts_at or patrol.starts_at).astimezone(zone),
-        ends=(ends_at or patrol.ends_at).astimezone(zone),
-        site_name=site.name if area.feed_shows_site_name else "",
+        starts=patrol.starts_at.astimezone(zone),
+        ends=patrol.ends_at.astimezone(zone),
+        site_name=patrol.site.name if area.feed_shows_site_name else "",
     )
 
 

@@ -2,12 +2,14 @@
 email listing tomorrow's patrols, once per officer and day however often the beat runs, unless
 they turned it off."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection, connections
 from django_celery_beat.models import PeriodicTask
 
 from conftest import make_site, make_user
@@ -129,3 +131,31 @@ def test_the_beat_entry_runs_every_quarter_of_an_hour(db):
     assert entry.task == "patrols.tasks.send_duty_reminders" and entry.enabled
     assert (entry.interval.every, entry.interval.period) == (15, "minutes")
     assert entry.task in app.tasks
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent transactions")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_reminder_at_once_queue_it_once(world, officer):
+    for hour in (0, 3, 6):
+        on_patrol(officer, world.objects["site_a"], TUESDAY_9 + hour * HOUR)
+    barrier = threading.Barrier(2)
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            queued.append(duty_reminders_queue(now=MONDAY_EVENING))
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    assert sorted(queued) == [0, 1]
+    assert len(reminders()) == 1
