@@ -4,7 +4,7 @@ from django import forms
 
 from sites.forms import fix_area_once_set
 
-from .models import Officer, Volunteer
+from .models import Volunteer
 
 
 class VolunteerForm(forms.ModelForm):
@@ -30,8 +30,6 @@ class OfficerEmailSettingsForm(forms.Form):
     unticked is posted as nothing, so a missing field means off."""
 
     notify_patrol_changes = forms.BooleanField(
-        required=False, label=Officer._meta.get_field("notify_patrol_changes").verbose_name.capitalize()
+        required=False, label="Email me when I am put on or taken off a patrol, or my patrol is moved or cancelled"
     )
-    notify_evening_reminder = forms.BooleanField(
-        required=False, label=Officer._meta.get_field("notify_evening_reminder").verbose_name.capitalize()
-    )
+    notify_evening_reminder = forms.BooleanField(required=False, label="Email me the evening before a duty")
