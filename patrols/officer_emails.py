@@ -48,7 +48,7 @@ def duty_text(duty: Duty, *, detailed: bool = True) -> str:
 
 
 def _body(*lines: str, link: str) -> str:
-    return "\n\n".join((*lines, f"See it on My day after signing in:\n{link}", SIGN_OFF)) + "\n"
+    return "\n\n".join((*lines, f"Details on My day, after signing in:\n{link}", SIGN_OFF)) + "\n"
 
 
 def assigned_email(duty: Duty, *, link: str, detailed: bool = True) -> tuple[str, str]:

@@ -262,3 +262,15 @@ def test_the_generator_never_moves_a_patrol_an_officer_is_on_so_it_emails_nobody
     assert [n.kind for n in to_officer(officer)] == [NotificationKind.OFFICER_ASSIGNED]
     assert Notification.objects.exclude(kind=NotificationKind.OFFICER_ASSIGNED).count() == 0
     assert to_officer(officer)[0].status == NotificationStatus.PENDING
+
+
+def test_an_officer_who_is_now_only_a_cst_coordinator_in_the_area_gets_the_day_only(world, officer, inspector, patrol):
+    from sites.models import Membership
+
+    assignment_create(patrol=patrol, officer=officer, by=inspector)
+    Membership.objects.filter(user=officer.user, area=world.area_a).delete()  # off the area's officers
+    membership_grant(user=officer.user, area=world.area_a, role=Role.CST_COORDINATOR)
+    patrol_cancel(patrol=patrol, by=inspector, reason="Off", expected_version=None)
+    [cancelled] = to_officer(officer, NotificationKind.PATROL_CANCELLED)
+    assert cancelled.audience == Audience.CST
+    assert "Tuesday 6 January 2026" in cancelled.body and "09:00" not in cancelled.body
