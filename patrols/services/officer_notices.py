@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 
-from notifications.models import Audience, NotificationKind
+from notifications.models import Audience, Notification, NotificationKind
 from notifications.selectors import user_audience
 from notifications.services import notification_queue
 from people.models import Officer
@@ -219,9 +219,20 @@ def duty_reminders_queue(*, now: datetime) -> int:
         patrol = assignment.patrol
         officers[assignment.officer_id] = assignment.officer
         duties.setdefault((assignment.officer_id, days[patrol.area_id]), []).append(patrol)
+    # The reminders already queued, in one query: the beat runs 24 times an evening, and each run
+    # after the first should cost one query per area, not one per officer (the unique event key
+    # still settles a race between two workers).
+    reminded = set(
+        Notification.objects.filter(
+            to_user_id__in={officer.user_id for officer in officers.values()},
+            event_key__in={f"duty-reminder:{day.isoformat()}" for day in days.values()},
+        ).values_list("to_user_id", "event_key")
+    )
     queued = 0
     link = my_day_link()
     for (officer_id, day), patrols in duties.items():
+        if (officers[officer_id].user_id, f"duty-reminder:{day.isoformat()}") in reminded:
+            continue
         listed = [duty_of(patrol) for patrol in patrols]
 
         def compose(detailed: bool, day: date = day, listed: list[Duty] = listed) -> tuple[str, str]:

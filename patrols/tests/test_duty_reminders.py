@@ -159,3 +159,13 @@ def test_two_workers_running_the_reminder_at_once_queue_it_once(world, officer):
     assert not errors
     assert sorted(queued) == [0, 1]
     assert len(reminders()) == 1
+
+
+def test_a_run_after_the_reminders_went_costs_a_fixed_number_of_queries(world, officer, django_assert_num_queries):
+    for number in range(6):
+        user = make_user(f"pc{number}", role=Role.OFFICER, area=world.area_a, collar=f"PC3{number}")
+        on_patrol(user.officer, world.objects["site_a"], TUESDAY_9 + number * HOUR)
+    assert duty_reminders_queue(now=MONDAY_EVENING) == 6
+    # Areas, tomorrow's assignments, the reminders already queued: whatever the number of officers.
+    with django_assert_num_queries(3):
+        assert duty_reminders_queue(now=MONDAY_EVENING + timedelta(minutes=15)) == 0
