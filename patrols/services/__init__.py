@@ -10,6 +10,8 @@
 - `slots` — CST places on joint patrols;
 - `outcomes` — completed and missed patrols, the reasons and corrections an inspector records;
 - `visits` — officers' check-ins and check-outs;
+- `officer_notices` — the emails officers get when their patrols change (queued by the services
+  above) and the evening reminder before a duty;
 - `editing` — what the hand edits share; `locks` — the area's rota lock.
 
 Callers import the services from here: ``from patrols import services`` or
