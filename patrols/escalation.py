@@ -88,7 +88,7 @@ def leads_for(
     festival_time: time,
     tz: str,
 ) -> list[Lead]:
-    """The lead times of one holy day in the zone `tz`, earliest first."""
+    """The lead times of one holy day in the zone `tz`, earliest first (one per minute)."""
     leads = []
     if day.shabbat:
         for weekday, clock in shabbat_leads:
@@ -99,7 +99,12 @@ def leads_for(
         for days_before in festival_days:
             on = day.starts_on - timedelta(days=days_before)
             leads.append(Lead(day=day, key=f"{days_before}d", on=on, at=local_to_utc(on, festival_time, tz)))
-    return sorted(leads, key=lambda lead: (lead.at, lead.key))
+    # Two leads at the same minute (Sukkot on Shabbat: three days before is Wednesday 18:00) are
+    # one digest, not two.
+    unique: dict[datetime, Lead] = {}
+    for lead in sorted(leads, key=lambda lead: (lead.at, lead.key)):
+        unique.setdefault(lead.at, lead)
+    return list(unique.values())
 
 
 def _coming(first: date) -> list[HolyDay]:
