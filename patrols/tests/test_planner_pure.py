@@ -27,8 +27,8 @@ LEADS = {
 }
 
 
-def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LONDON)
+def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=LONDON)
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_the_banner_speaks_of_the_coming_holy_day_once_its_first_lead_has_passed
 
 
 def test_no_leads_means_no_escalation():
-    none = {"shabbat_leads": [], "festival_days": []}
+    none: dict[str, list] = {"shabbat_leads": [], "festival_days": []}
     now = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
     assert escalation.escalating(now=now, today=now.date(), **{**LEADS, **none}) is None
     assert _due(now, **none) == []
