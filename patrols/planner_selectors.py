@@ -3,15 +3,16 @@ unfilled places: an area's joint patrols over a range of days with everything th
 of each, the places counted per Shabbat or festival day, and the holy day whose places are late.
 
 A fixed number of queries whatever the range: the patrols (site, area and CST team leader
-joined), their places (with volunteers), their officers — three for the planner; one for the
-counts. The days' names and lead times are computed (patrols.planner, patrols.escalation)."""
+joined), their places (with volunteers), their officers — three for the planner (its site filter
+offers the sites of the patrols loaded); one for the counts. The days' names and lead times are
+computed (patrols.planner, patrols.escalation)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, QuerySet, prefetch_related_objects
 
 from sites.escalation import parse_festival_days, parse_shabbat_leads
 from sites.models import Area, Site
@@ -35,38 +36,43 @@ def _joint_patrols(area: Area, first: date, last: date) -> QuerySet[Patrol]:
     return Patrol.objects.filter(area=area, kind=PatrolKind.JOINT, starts_at__gte=start, starts_at__lt=end)
 
 
-def planner_sites(area: Area) -> QuerySet[Site]:
-    """The sites the planner's filter offers: those of `area` with joint patrols (DESIGN.md §6: a
-    coordinator sees the sites of joint patrols), by name. One query."""
-    joint = Patrol.objects.filter(site=OuterRef("pk"), kind=PatrolKind.JOINT)
-    return Site.objects.filter(area=area).filter(Exists(joint)).order_by("name").only("pk", "name")
-
-
-def planner_patrols(area: Area, first: date, last: date, *, site_id: int | None = None) -> list[Patrol]:
+def planner_patrols(area: Area, first: date, last: date) -> list[Patrol]:
     """The joint patrols of `area` for the days `first`..`last` (patrols.planner.planner_day), in
-    time order, each with `day` (the day it is for), `local_starts`/`local_ends`, `local_briefing`,
-    its site and CST team leader, `places` (its slots, volunteers joined, in order), `officers`
-    (those assigned) and `places_open` (its open slots). Three queries whatever the range."""
+    time order, each with `day` (the day it is for), `local_starts`/`local_ends`, its site, area
+    and CST team leader. One query whatever the range; planner_details adds what a card shows."""
     tz = area.zone
-    queryset = _joint_patrols(area, first, last)
-    if site_id is not None:
-        queryset = queryset.filter(site_id=site_id)
-    officers = Assignment.objects.select_related("officer__user").order_by("officer__collar_number", "pk")
-    slots = VolunteerSlot.objects.select_related("volunteer").order_by("id")
+    queryset = _joint_patrols(area, first, last).select_related("site", "area", "cst_team_leader")
     patrols = []
-    for patrol in queryset.select_related("site", "area", "cst_team_leader").order_by("starts_at", "site__name", "id"):
+    for patrol in queryset.order_by("starts_at", "site__name", "id"):
         patrol.local_starts = patrol.starts_at.astimezone(tz)
         patrol.local_ends = patrol.ends_at.astimezone(tz)
         patrol.day = planner_day(patrol.local_starts)
         if first <= patrol.day <= last:
             patrols.append(patrol)
+    return patrols
+
+
+def planner_sites(patrols: list[Patrol]) -> list[Site]:
+    """The sites of `patrols`, by name: what the planner's site filter offers (DESIGN.md §6: a
+    coordinator sees the sites of joint patrols). No query (the patrols carry their sites)."""
+    sites = {patrol.site_id: patrol.site for patrol in patrols}
+    return sorted(sites.values(), key=lambda site: (site.name, site.pk))
+
+
+def planner_details(patrols: list[Patrol]) -> list[Patrol]:
+    """`patrols` (from planner_patrols) with what each card shows: `places` (its slots, volunteers
+    joined, in order), `places_open`, `officers` (those assigned), `local_briefing`, and `counts`
+    (patrols.planner.PatrolPlaces). Two queries whatever their number (none for none)."""
     if patrols:
+        officers = Assignment.objects.select_related("officer__user").order_by("officer__collar_number", "pk")
+        slots = VolunteerSlot.objects.select_related("volunteer").order_by("id")
         prefetch_related_objects(
             patrols,
             Prefetch("slots", queryset=slots, to_attr="places"),
             Prefetch("assignments", queryset=officers, to_attr="officer_assignments"),
         )
     for patrol in patrols:
+        tz = patrol.area.zone
         patrol.local_briefing = patrol.briefing_at.astimezone(tz) if patrol.briefing_at else None
         patrol.officers = [assignment.officer for assignment in patrol.officer_assignments]
         patrol.places_open = [slot for slot in patrol.places if slot.status == SlotStatus.OPEN]

@@ -155,6 +155,11 @@ def test_the_site_filter_shows_one_site(world, week):
     html = planner(world, site=beth_din.pk, start="2026-01-05", end="2026-01-31")
     assert "Friday night" in html and "Next week" in html and "Shabbat morning" not in html
     assert f'<option value="{beth_din.pk}" selected>Beth Din</option>' in html
+    # Only the sites of joint patrols are offered (DESIGN.md §6), not one with none.
+    patrol_create_manual(
+        site=world.objects["site_a"], starts_at=SHABBAT_MORNING, ends_at=SHABBAT_MORNING + timedelta(hours=1), by=None
+    )
+    assert "Beth Test Synagogue" not in planner(world)
     # The day counts what is shown: Beth Din's places that Shabbat.
     assert "1 of 2 places confirmed, 1 asked, 0 open" in html
 

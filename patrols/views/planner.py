@@ -25,7 +25,7 @@ from ..forms import PlannerQueryForm
 from ..links import planner_url
 from ..models import Patrol, PatrolStatus
 from ..planner import DEFAULT_DAYS, MAX_DAYS, PlannerDay, days_of, named_ranges
-from ..planner_selectors import area_escalation, planner_patrols, planner_sites
+from ..planner_selectors import area_escalation, planner_details, planner_patrols, planner_sites
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,14 @@ class JointPatrolsView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         if (end - start).days + 1 > MAX_DAYS:
             said.append(f"The planner shows at most {MAX_DAYS} days at a time: showing the first {MAX_DAYS}.")
             end = start + timedelta(days=MAX_DAYS - 1)
-        sites = list(planner_sites(area))
+        everywhere = planner_patrols(area, start, end)
+        sites = planner_sites(everywhere)
         site_id = form.cleaned_data.get("site")
         if site_id is not None and not any(site.pk == site_id for site in sites):
-            said.append("No joint patrols at that site: showing every site.")
+            said.append("No joint patrols at that site in these days: showing every site.")
             site_id = None
         open_only = bool(form.cleaned_data.get("open"))
-
-        patrols = planner_patrols(area, start, end, site_id=site_id)
+        patrols = planner_details([p for p in everywhere if site_id is None or p.site_id == site_id])
         by_day: dict[date, list] = {}
         for patrol in patrols:
             patrol.fillable = patrol.status == PatrolStatus.SCHEDULED and patrol.starts_at > now

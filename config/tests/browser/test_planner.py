@@ -31,7 +31,8 @@ def test_a_coordinator_plans_the_coming_shabbat(demo, page: Page, device, proble
     expect(page.locator(".banner.escalation")).to_contain_text("CST places still open for Shabbat 16 January")
     shabbat = page.locator("section.planner-day", has=page.get_by_role("heading", name="Shabbat 16 Jan"))
     expect(shabbat).to_be_visible()
-    expect(shabbat.locator(".day-summary")).to_contain_text(re.compile(r"\d+ of \d+ places confirmed, \d+ asked, \d+ open"))
+    summary = re.compile(r"\d+ of \d+ places confirmed, \d+ asked, \d+ open")
+    expect(shabbat.locator(".day-summary")).to_contain_text(summary)
     expect(shabbat.locator("article.planner-patrol").first).to_be_visible()
     fits(page, device, problems, "coordinator-planner")
 
