@@ -14,9 +14,13 @@ the run's first day — Rosh Hashanah on Thursday and Friday then Shabbat is one
 not two at the same minute. What a digest counts is the whole run: the planner's days
 (patrols.planner) from its first to its last.
 
-A lead is *due* from its moment until LATE_AFTER later, and only while its holy day's run has not
-begun (the planner still has time to fill places): a worker that was down at the lead's minute
-still sends it a little late; one down for a day does not send Wednesday's digest on Saturday.
+A lead is *due* from its moment until LATE_AFTER later, and only before the midnight its holy day's
+date begins: a worker that was down at the lead's minute still sends it a little late; one down
+for a day does not send Wednesday's digest on Saturday. A lead whose own date is a Shabbat or yom
+tov (a festival two days after Shabbat, with "2" in its days) is not sent: a coordinator's copy
+would wait for havdalah, and the lead before it has gone already. A lead set after candle-lighting
+on the eve (a winter festival at the default 18:00, one day before) is sent: inspectors read it at
+once, coordinators' copies wait in the outbox until havdalah like every CST message.
 """
 
 from __future__ import annotations
