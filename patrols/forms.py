@@ -52,3 +52,15 @@ class RunStartForm(forms.Form):
 
     area = forms.SlugField()
     until = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+
+class PlannerQueryForm(forms.Form):
+    """The CST planner's query string, each optional: `area` (slug; the first area), `start` and
+    `end` (local dates; today and a week), `site` (a site's id: every site), `open` (only patrols
+    with places to fill)."""
+
+    area = forms.CharField(required=False, strip=False)
+    start = DateParamField(required=False)
+    end = DateParamField(required=False)
+    site = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    open = forms.BooleanField(required=False)

@@ -15,7 +15,8 @@ Two kinds of writer touch these tables, on purpose in two different ways:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +32,9 @@ from sites.validators import LONG_TEXT_MAX_LENGTH, multi_line_text, single_line_
 # The Celery time limits of one area's run live with the rules that tell a dead run (a pure
 # module, so the settings can size the broker's visibility timeout from them).
 from .run_health import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS
+
+if TYPE_CHECKING:
+    from .planner import PatrolPlaces
 
 __all__ = [
     "RUN_SOFT_TIME_LIMIT_SECONDS",
@@ -229,6 +233,15 @@ class Patrol(models.Model):
     partners: list[VolunteerSlot]  # officer_day: the CST places, Prefetch(..., to_attr="partners")
     crew: list[Assignment]  # officer_day: the other officers' assignments
     own_visits: list[Visit]  # officer_day: the officer's own check-ins on it
+    # planner_patrols (patrols.planner_selectors), the CST planner's cards:
+    day: date  # the Shabbat, festival or other day it is for
+    local_briefing: datetime | None
+    places: list[VolunteerSlot]  # its slots, in order
+    places_open: list[VolunteerSlot]
+    officer_assignments: list[Assignment]
+    officers: list[Officer]
+    counts: PatrolPlaces
+    fillable: bool  # scheduled and not started: its open places may be asked for
 
     class Meta:
         ordering = ["starts_at", "site_id", "id"]

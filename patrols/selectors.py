@@ -525,22 +525,6 @@ def run_progress(run: GenerationRun, *, now: datetime) -> RunProgress:
     return RunProgress(run, progress, message, news_at, stale, news_local)
 
 
-def joint_patrols_for_coordination(access: Access, *, start: datetime, end: datetime) -> QuerySet[Patrol]:
-    """Joint patrols of the areas the user coordinates that are on at some time in [start, end)
-    (so one under way is still listed), with slot counts."""
-    queryset = Patrol.objects.filter(kind=PatrolKind.JOINT, ends_at__gt=start, starts_at__lt=end)
-    return (
-        access.scope(queryset, Role.CST_COORDINATOR)
-        .select_related("site", "area")
-        .annotate(
-            slots_open=Count("slots", filter=Q(slots__status=SlotStatus.OPEN)),
-            slots_requested=Count("slots", filter=Q(slots__status=SlotStatus.REQUESTED)),
-            slots_confirmed=Count("slots", filter=Q(slots__status=SlotStatus.CONFIRMED)),
-        )
-        .order_by("starts_at", "site__name", "id")
-    )
-
-
 # ---- CST places -------------------------------------------------------------------------------
 
 

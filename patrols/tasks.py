@@ -18,7 +18,13 @@ from django.db import InterfaceError, OperationalError
 from sites.models import Area
 
 from .models import RUN_SOFT_TIME_LIMIT_SECONDS, RUN_TIME_LIMIT_SECONDS, GenerationRun, RunStatus, RunTrigger
-from .services import generation_runs_fail_dead, generation_runs_start_nightly, patrols_mark_outcomes, rota_sync
+from .services import (
+    escalation_digests_queue,
+    generation_runs_fail_dead,
+    generation_runs_start_nightly,
+    patrols_mark_outcomes,
+    rota_sync,
+)
 
 
 @shared_task(
@@ -83,3 +89,13 @@ def send_duty_reminders() -> int:
     from .services.officer_notices import duty_reminders_queue
 
     return duty_reminders_queue(now=timezone.now())
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=240, time_limit=300)
+def send_escalation_digests() -> int:
+    """Celery beat's "Escalation digests" entry (every five minutes): at each area's lead times
+    before a Shabbat or festival, a digest of the CST places still open to its coordinators and
+    inspectors. Safe to run twice and in several workers (one email per lead and person)."""
+    from django.utils import timezone
+
+    return escalation_digests_queue(now=timezone.now()).queued

@@ -23,13 +23,13 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView, View
 
 from audit.recording import record_for_request
+from calendar_rules.seasons import seasons_between
 from sites.permissions import RoleRequiredMixin
 
 from .charts import coverage_chart_svg
 from .coverage import MAX_RANGE_DAYS, Report, percent
 from .export import coverage_csv
 from .params import Params, read_params
-from .seasons import seasons_between
 from .selectors import REPORT_ROLES, Scope, coverage_report, reportable_area, reportable_areas
 
 

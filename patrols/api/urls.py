@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .absences import AbsenceViewSet
 from .assignments import AssignmentViewSet
+from .joint_coverage import JointCoverageView
 from .views import GenerationRunViewSet, PatrolViewSet, VolunteerSlotViewSet
 from .visits import VisitViewSet
 
@@ -12,4 +14,7 @@ router.register("slots", VolunteerSlotViewSet, basename="slot")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("absences", AbsenceViewSet, basename="absence")
 router.register("visits", VisitViewSet, basename="visit")
-urlpatterns = router.urls
+urlpatterns = [
+    path("joint-coverage/", JointCoverageView.as_view(), name="joint-coverage"),
+    *router.urls,
+]

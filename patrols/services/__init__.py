@@ -8,6 +8,7 @@
 - `assignments` — officers on patrols (hard refusals, and warnings overridden with a reason);
 - `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
+- `escalation` — the digests of CST places still open at an area's lead times;
 - `outcomes` — completed and missed patrols, the reasons and corrections an inspector records;
 - `visits` — officers' check-ins and check-outs;
 - `officer_notices` — the emails officers get when their patrols change (queued by the services
@@ -20,6 +21,7 @@ Callers import the services from here: ``from patrols import services`` or
 
 from .assignments import OverrideNeeded, assignment_create, assignment_delete
 from .bulk import BulkOutcome, patrols_bulk
+from .escalation import DigestCounts, escalation_digests_queue
 from .outcomes import (
     OutcomeCounts,
     patrol_completed_by_visit,
@@ -41,10 +43,12 @@ from .visits import visit_check_in, visit_check_out
 
 __all__ = [
     "BulkOutcome",
+    "DigestCounts",
     "OutcomeCounts",
     "OverrideNeeded",
     "assignment_create",
     "assignment_delete",
+    "escalation_digests_queue",
     "generation_run_queue",
     "generation_run_start",
     "generation_runs_fail_dead",

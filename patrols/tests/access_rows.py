@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from config.tests.access import Row, outcomes
 
-from . import access_rows_api_edits, access_rows_outcomes, access_rows_visits
+from . import access_rows_api_edits, access_rows_outcomes, access_rows_planner, access_rows_visits
 
 
 def build(world):
@@ -559,3 +559,4 @@ ROWS = [
 ROWS += access_rows_api_edits.ROWS
 ROWS += access_rows_outcomes.ROWS
 ROWS += access_rows_visits.ROWS
+ROWS += access_rows_planner.ROWS

@@ -313,7 +313,7 @@ def test_the_joint_page_links_each_patrol_to_its_places_and_its_counts_follow_th
     assert client.post(reverse("patrols:slot_confirm", args=[first.pk])).status_code == 302
 
     joint = client.get(reverse("patrols:joint")).content.decode()
-    assert "1 of 2 confirmed" in joint and "1 requested" in joint and " open</span>" not in joint
+    assert "1 of 2 confirmed, 1 asked" in joint and " open</span>" not in joint and "all filled" in joint
 
 
 def test_the_patrol_page_shows_the_places_with_volunteers_phones_and_local_times(world, ari, coordinator):

@@ -1,5 +1,5 @@
 """Pages of the rota, by who uses them: an officer's day (`officer`), the CST coordinator's joint
-patrols and their places (`joint`), the inspector's week board and day view (`board`), the
+planner (`planner`) and one joint patrol's places (`joint`), the inspector's week board and day view (`board`), the
 patrol dialog and the other hand edits (`edits`), generation runs (`runs`) and officers'
 absences (`absences`)."""
 
@@ -8,7 +8,6 @@ from .board import RotaDayView, RotaRowsView, RotaView
 from .feed import calendar_feed
 from .joint import (
     JointBriefingView,
-    JointPatrolsView,
     JointPatrolView,
     SlotConfirmView,
     SlotDeclineView,
@@ -17,6 +16,7 @@ from .joint import (
     slot_page_context,
 )
 from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_worker
+from .planner import JointPatrolsView
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView, View
 
 from audit.recording import PatrolViewAuditMixin, record_for_request
@@ -39,6 +40,8 @@ from ..forms import (
     BoardFilterForm,
     RotaWindowForm,
 )
+from ..links import board_joint_url
+from ..planner_selectors import area_escalation
 
 
 class BoardQueryMixin(RoleRequiredMixin):
@@ -185,7 +188,14 @@ class RotaView(PatrolViewAuditMixin, BoardQueryMixin, TemplateView):
             return self.board_url("patrols:rota", query, start=at.isoformat(), days=days)
 
         furthest = today + timedelta(days=settings.ROTA_GENERATE_AHEAD_MAX_DAYS)
+        # CST places still open after a lead time before the coming Shabbat or festival.
+        escalation = area_escalation(area, now=timezone.now())
         context.update(
+            escalation=escalation,
+            escalation_url=(
+                board_joint_url(area, start=escalation.day.starts_on, end=escalation.day.ends_on) if escalation else ""
+            ),
+            escalation_link="See the joint patrols",
             head_html=render(
                 "board_head.html",
                 {"columns": [(day, self.board_url("patrols:rota_day", query, day=day.date)) for day in rows["days"]]},

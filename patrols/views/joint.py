@@ -1,14 +1,13 @@
-"""The CST coordinator's pages: joint patrols and their CST places."""
+"""The CST coordinator's pages of one joint patrol: its CST places and briefing (the planner of
+every joint patrol is patrols.views.planner)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.generic import ListView, TemplateView, View
+from django.views.generic import TemplateView, View
 
 from audit.recording import PatrolViewAuditMixin
 from people.models import Volunteer
@@ -18,44 +17,7 @@ from sites.permissions import RoleRequiredMixin
 from .. import services
 from ..edit_forms import BriefingForm
 from ..models import Patrol, PatrolStatus, SlotStatus, VolunteerSlot
-from ..selectors import (
-    day_labels,
-    joint_patrols_coordinated,
-    joint_patrols_for_coordination,
-    patrol_slots,
-    slots_for_coordination,
-    volunteers_to_fill,
-)
-
-JOINT_DAYS = 14
-
-
-class JointPatrolsView(PatrolViewAuditMixin, RoleRequiredMixin, ListView):
-    """A CST coordinator's start page: joint patrols of their areas in the next two weeks."""
-
-    roles = (Role.CST_COORDINATOR,)
-    template_name = "patrols/joint.html"
-    paginate_by = 100
-
-    def shown_patrols(self, context):  # audit: who viewed future patrol times
-        return context["object_list"]
-
-    def get_queryset(self):
-        now = timezone.now()
-        return joint_patrols_for_coordination(self.access, start=now, end=now + timedelta(days=JOINT_DAYS))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(days=JOINT_DAYS, **kwargs)
-        # Name the Shabbat or festival each patrol is for (by its local date in its own area).
-        patrols = list(context["object_list"])
-        if patrols:
-            local_dates = [p.starts_at.astimezone(p.area.zone).date() for p in patrols]
-            labels = day_labels(min(local_dates), (max(local_dates) - min(local_dates)).days + 1)
-            for patrol, day in zip(patrols, local_dates, strict=True):
-                patrol.day_labels = labels[day]
-        context["object_list"] = patrols
-        return context
-
+from ..selectors import joint_patrols_coordinated, patrol_slots, slots_for_coordination, volunteers_to_fill
 
 SLOTS_PARTIAL = "patrols/partials/slots.html"
 

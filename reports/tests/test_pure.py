@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from calendar_rules.seasons import seasons_of_year
 from reports.coverage import CountRow, Outcome, SiteRef, build_report, percent, weeks_between
 from reports.export import safe_cell
 from reports.params import read_params
-from reports.seasons import seasons_of_year
 
 TODAY = date(2027, 10, 20)  # a Wednesday
 

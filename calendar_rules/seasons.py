@@ -1,4 +1,5 @@
-"""Festival seasons as date ranges, so a coverage report of "Pesach 2027" is one click.
+"""Festival seasons as date ranges, so a coverage report of "Pesach 2027" or the CST planner's
+"High Holy Days" is one click (reports and patrols both use them: they live with the calendar).
 
 Pure: no Django, no clock; the dates come from calendar_rules.jewish_calendar (diaspora).
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from calendar_rules.jewish_calendar import observances_between
+from .jewish_calendar import observances_between
 
 
 @dataclass(frozen=True, slots=True)
