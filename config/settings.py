@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the pair's count, not the address's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sites.auth.ShomerBackend",
 ]
 AXES_HANDLER = "config.auth.AddressAwareAxesHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -228,6 +228,13 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database; with a shared cache they are read from it (written to both), which
+# spares every signed-in request a query. Not with per-process memory: a session ended in one
+# process would live on in another's copy.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Officers' My day weeks kept in the cache between changes (patrols/my_day.py): only with a cache
+# every process shares, or with one process (DEBUG's runserver).
+MY_DAY_SNAPSHOTS = env_bool("MY_DAY_SNAPSHOTS", bool(REDIS_URL) or DEBUG)
 
 # Celery. With no broker configured, tasks run in-process (eagerly), so the app and the test
 # suite need nothing else running.

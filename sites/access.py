@@ -7,6 +7,7 @@ Objects outside the scope are simply not in the queryset, so a lookup of one giv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -61,17 +62,26 @@ ANONYMOUS = Access(user_id=None)
 
 
 def access_for(user) -> Access:
-    """The user's access, computed once per user object (one query) and cached on it."""
+    """The user's access, computed once per user object (one query) and cached on it. A user
+    signed in through a page comes with it already (sites.auth.ShomerBackend reads it with the
+    user, in the same query)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, "_shomer_access", None)
     if cached is not None:
         return cached
+    memberships = Membership.objects.filter(user=user).values_list(
+        "group__name", "area_id", "area__name", "area__timezone"
+    )
+    return remember_access(user, memberships)
+
+
+def remember_access(user, memberships: Iterable[tuple[str, int, str, object]]) -> Access:
+    """Build `user`'s access from their memberships as (role, area id, area name, time zone)
+    and cache it on the user object."""
     roles: dict[str, set[int]] = {}
     areas: dict[int, tuple[str, str]] = {}
-    for role, area_id, name, zone in Membership.objects.filter(user=user).values_list(
-        "group__name", "area_id", "area__name", "area__timezone"
-    ):
+    for role, area_id, name, zone in memberships:
         roles.setdefault(role, set()).add(area_id)
         areas[area_id] = (name, str(zone))
     access = Access(

@@ -44,10 +44,10 @@ def test_the_joint_patrols_page_takes_the_same_queries_for_3_or_30_patrols(world
     client.get(url)  # warm the session
     # session, user, memberships, count, patrols (with site, area and their places' counts), and
     # the record that the coordinator was shown future patrol times (audit)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         small = client.get(url).content.decode()
     _add_joint_patrols(world, 3, 30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         large = client.get(url).content.decode()
     assert small.count("of 2 confirmed") == 3 and large.count("of 2 confirmed") == 30
     assert large.count("1 of 2 confirmed") == 10 and "Site 29" in large
@@ -74,10 +74,10 @@ def test_the_runs_page_takes_the_same_queries_for_3_or_30_runs(world, django_ass
     _add_runs(world, 3)
     client.get(url)  # warm the session
     # session, user, memberships, running runs to check, count, runs (with area and who asked), areas
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         small = client.get(url).content.decode()
     _add_runs(world, 22)  # 25 runs: one full page
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(url).content.decode()
     assert small.count(" by sergeant") == 3 and large.count(" by sergeant") == 25
     assert "Run 01 broke" in small and "Run 23 broke" in large

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -20,26 +21,49 @@ from audit.recording import PatrolViewAuditMixin
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
-from .. import services
-from ..selectors import my_day, patrols_to_check_in, visits_to_check_out
+from .. import board_render, services
+from ..my_day import officer_week, unfinished_area_ids, with_clock
+from ..selectors import patrols_to_check_in, visits_to_check_out
 
 
 class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
-    """An officer's start page, phone-first: their patrols today and on the next seven days."""
+    """An officer's start page, phone-first: their patrols today and on the next seven days.
+
+    The week comes from patrols/my_day.py (kept in the cache between changes) and renders with
+    Jinja2; the page around it (layout, navigation, offline notes) is a Django template."""
 
     roles = (Role.OFFICER,)
     template_name = "patrols/my_day.html"
 
-    def shown_patrols(self, context):  # audit: who viewed future patrol times
-        return [item["patrol"] for day in context["days"] for item in day["items"]]
+    def viewed_area_ids(self, context, now):  # audit: who viewed future patrol times
+        return unfinished_area_ids(context["days"], now)
 
     def get_context_data(self, **kwargs):
         officer = getattr(self.request.user, "officer", None)
         now = timezone.now()
-        days = []
+        days: list = []
+        week_html = ""
         if officer is not None:
-            days = my_day(access=self.access, officer=officer, now=now)
-        return super().get_context_data(officer=officer, days=days, now=now, **kwargs)
+            days = with_clock(officer_week(access=self.access, officer=officer, now=now).days, now)
+            arrive, leave = _visit_paths()
+            week_html = board_render.render(
+                "my_day_week.html",
+                {
+                    "days": days,
+                    "csrf_token": get_token(self.request),
+                    "arrive_url": lambda pk: f"{arrive[0]}{pk}{arrive[1]}",
+                    "leave_url": lambda pk: f"{leave[0]}{pk}{leave[1]}",
+                },
+            )
+        return super().get_context_data(officer=officer, days=days, week_html=week_html, now=now, **kwargs)
+
+
+@lru_cache(maxsize=1)
+def _visit_paths() -> tuple[tuple[str, str], tuple[str, str]]:
+    """The check-in and check-out form paths around the patrol's or visit's id, reversed once."""
+    arrive = reverse("patrols:visit_arrive", args=[987654321]).split("987654321")
+    leave = reverse("patrols:visit_leave", args=[987654321]).split("987654321")
+    return (arrive[0], arrive[1]), (leave[0], leave[1])
 
 
 def _client_id(request) -> uuid.UUID | None:
