@@ -17,7 +17,3 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-
-# My day's kept weeks on, as in production with Redis: the tests run in one process (the browser
-# tests' live server is a thread of it), so even per-process memory is shared by all they touch.
-MY_DAY_SNAPSHOTS = True

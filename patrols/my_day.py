@@ -1,31 +1,29 @@
-"""My day's week, kept ready in the cache between changes, and rendered with Jinja2.
+"""My day's week, kept in each process's memory between changes, and rendered with Jinja2.
 
 Where My day's time went (bench/my_day.py --profile, and the same page under gunicorn): the
-week itself is 4-5 queries and ~250 model objects, then ~2,000 template nodes in Django's engine;
-under load every query is a round trip the worker waits on, and those waits cost more than the
-Python. An officer opens My day many times between two changes to their week, so:
+week itself was 4-5 queries and ~250 model objects, then ~2,000 template nodes in Django's
+engine; under load every query is a round trip the worker waits on, and those waits cost more
+than the Python. An officer opens My day many times between two changes to their week, so:
 
 - the week is built once into plain values (`build_week`: strings, dates, ids — no model
-  objects) and kept in the cache under the officer's user, with the *stamps* it was built under;
-- a stamp is a random token per area (`rota-stamp:a:<id>`) and per officer (`rota-stamp:o:<id>`);
-  a change that can alter anyone's week deletes its stamps, at once and after it commits (`rota_changed`,
-  called by model signals and by the bulk writers that bypass them), and a week whose stamps are
-  no longer all there and equal is built again. Deleting rather than counting means a stamp the
-  cache evicted reads as "changed", never as "unchanged";
-- one cache round trip reads the week and its stamps together; what depends on the clock (which
-  "Arrived" buttons show) is worked out per request from the week's times, never cached;
+  objects) and kept in the process's memory (the `local` cache) under the officer's user, with
+  the *stamps* it was built under;
+- a stamp is a number on each area (`Area.rota_stamp`) and on each officer
+  (`Officer.week_stamp`), raised in the same transaction as every change that can alter a week
+  (`rota_changed`, called by model signals and by the bulk writers that bypass them);
+- the stamps come with the signed-in user, in the query that reads the user and their roles
+  (sites.auth), so checking a kept week costs no round trip at all: a week whose stamps are all
+  still the same is current in every process, whichever process changed what;
+- what depends on the clock (which "Arrived" buttons show) is worked out per request from the
+  week's times, never kept;
 - the week renders with Jinja2 (templates/patrols/jinja/my_day_week.html), like the board's grid.
 
-Stamps are read before the database, so a change committed while a week is being built leaves
-that week stale-stamped: it is built again on the next request, never served as current.
-
-Kept only when the cache is shared by every process (settings.MY_DAY_SNAPSHOTS: on with Redis):
-with per-process memory, a change made in one process would not reach another's copy.
+A stamp read before a change commits and a week built after it: the week is kept under the old
+stamp and built again on the next request, never served as current after the change is seen.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -34,8 +32,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import caches
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from sites.access import Access
@@ -43,17 +41,10 @@ from sites.models import Role
 
 from .selectors import MY_DAY_DAYS, my_day
 
-# A kept week is dropped after this long even if nothing changed (a backstop, not the mechanism).
+# A kept week is dropped after this long even if nothing changed, and a process keeps at most
+# LOCAL_CACHE_ENTRIES of them (config/settings.py): memory, not correctness.
 SNAPSHOT_SECONDS = 15 * 60
 _FORMAT = 1  # raise when the week's shape changes, so weeks kept by older code are not read
-
-
-def _area_stamp(area_id: int) -> str:
-    return f"rota-stamp:a:{area_id}"
-
-
-def _officer_stamp(officer_id: int) -> str:
-    return f"rota-stamp:o:{officer_id}"
 
 
 def _week_key(user_id: int) -> str:
@@ -61,15 +52,17 @@ def _week_key(user_id: int) -> str:
 
 
 def rota_changed(*, area_ids: Iterable[int] = (), officer_ids: Iterable[int] = ()) -> None:
-    """The weeks built from these areas' or officers' rows are out of date once the current
-    transaction commits (at once outside one)."""
-    keys = [_area_stamp(pk) for pk in set(area_ids) if pk] + [_officer_stamp(pk) for pk in set(officer_ids) if pk]
-    if keys and settings.MY_DAY_SNAPSHOTS:
-        # Now, so that reads later in the same transaction (and tests, which never commit) see the
-        # change; and after the commit, since a week built meanwhile from the rows as they were
-        # before it may have stamped itself afresh.
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    """The weeks built from these areas' or officers' rows are out of date: raise their stamps,
+    in the caller's transaction (so the stamp and the change commit, or roll back, together)."""
+    from people.models import Officer
+    from sites.models import Area
+
+    areas = sorted({pk for pk in area_ids if pk})
+    officers = sorted({pk for pk in officer_ids if pk})
+    if areas:
+        Area.objects.filter(pk__in=areas).update(rota_stamp=F("rota_stamp") + 1)
+    if officers:
+        Officer.objects.filter(pk__in=officers).update(week_stamp=F("week_stamp") + 1)
 
 
 # ---- the week as plain values ----------------------------------------------------------------
@@ -150,37 +143,31 @@ class Week:
 
 
 def _identity(access: Access, officer, today: date) -> tuple:
-    """What a kept week must have been built for: the officer, their areas, the first day."""
-    return (officer.pk, tuple(sorted(access.area_ids(Role.OFFICER))), today, MY_DAY_DAYS)
+    """What a kept week must have been built for, and under which stamps: the officer, their
+    areas with their stamps, the officer's own stamp, the first day."""
+    areas = tuple(sorted((pk, access.rota_stamps.get(pk)) for pk in access.area_ids(Role.OFFICER)))
+    return (officer.pk, officer.week_stamp, areas, today, MY_DAY_DAYS)
 
 
 def officer_week(*, access: Access, officer, now: datetime) -> Week:
     """The officer's week: the kept one when nothing it was built from has changed, else built
-    (and kept). One cache round trip when kept; selectors.my_day's queries when not."""
+    (and kept). No query when kept; selectors.my_day's queries when not."""
     if not settings.MY_DAY_SNAPSHOTS:
         return Week(build_week(access=access, officer=officer, now=now), from_cache=False)
     known = access.area_names_zones
     # In selectors.my_day's order (by name): its first area's local date is "today".
     area_ids = sorted(access.area_ids(Role.OFFICER), key=lambda pk: (known[pk][0], pk) if pk in known else ("", pk))
     first = area_ids[0] if area_ids else None
-    # "Today" is the first area's local date (selectors.my_day): a new day is a new week.
     today = now.astimezone(ZoneInfo(known[first][1])).date() if first in known else now.date()
     identity = _identity(access, officer, today)
-    stamp_keys = [_area_stamp(pk) for pk in area_ids] + [_officer_stamp(officer.pk)]
+    local = caches["local"]
     key = _week_key(access.user_id or 0)
-    found = cache.get_many([key, *stamp_keys])
-    stamps = {name: found.get(name) for name in stamp_keys}
-    kept = found.get(key)
-    if kept and kept["identity"] == identity and None not in stamps.values() and kept["stamps"] == stamps:
+    kept = local.get(key)
+    if kept is not None and kept["identity"] == identity:
         return Week(kept["days"], from_cache=True)
-    # Missing stamps get fresh tokens before the database is read (see the module's note).
-    for name, token in stamps.items():
-        if token is None:
-            token = uuid.uuid4().hex
-            stamps[name] = token if cache.add(name, token, timeout=None) else cache.get(name)
     days = build_week(access=access, officer=officer, now=now)
-    if None not in stamps.values():
-        cache.set(key, {"identity": identity, "stamps": stamps, "days": days}, timeout=SNAPSHOT_SECONDS)
+    if None not in (stamp for _pk, stamp in identity[2]):  # every area's stamp was read with the roles
+        local.set(key, {"identity": identity, "days": days}, timeout=SNAPSHOT_SECONDS)
     return Week(days, from_cache=False)
 
 

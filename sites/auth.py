@@ -4,7 +4,8 @@ Django's ModelBackend reads the user on each request (one query); the user's rol
 and officer profile were two more, on almost every page. Under load each query is a round trip
 to PostgreSQL that the worker waits on, and those waits, not Python, are most of a small page's
 cost (bench/my_day.py). So the session's user is read here from their memberships, joined to the
-user, the officer profile, the role and the area: one query, the same answers.
+user, the officer profile, the role and the area: one query, the same answers — and with them
+the areas' and the officer's stamps, which tell My day whether the week it keeps is current.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ class ShomerBackend(ModelBackend):
         rows = list(Membership.objects.filter(user_id=user_id).select_related("user__officer", "area", "group"))
         if rows:
             user = rows[0].user
-            remember_access(user, ((row.group.name, row.area_id, row.area.name, row.area.timezone) for row in rows))
+            remember_access(
+                user,
+                ((row.group.name, row.area_id, row.area.name, row.area.timezone, row.area.rota_stamp) for row in rows),
+            )
         else:
             # No role anywhere (an administrator, or a new account): the user and profile alone.
             alone = get_user_model()._default_manager.select_related("officer").filter(pk=user_id).first()
