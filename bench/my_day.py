@@ -207,8 +207,8 @@ def main() -> None:
     from list_endpoints import _fill  # the million-patrol builder, shared
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")
+    call_command("migrate", verbosity=0)  # a kept database may predate the latest migrations
     if not args.reuse:
-        call_command("migrate", verbosity=0)
         _fill(args.patrols)
     # DEBUG off: the pages name their static files through the manifest collectstatic writes.
     call_command("collectstatic", "--noinput", verbosity=0)

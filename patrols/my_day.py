@@ -24,9 +24,11 @@ stamp and built again on the next request, never served as current after the cha
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -35,10 +37,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from sites.access import Access
 from sites.models import Role
 
+from . import board_render
 from .selectors import MY_DAY_DAYS, my_day
 
 # A kept week is dropped after this long even if nothing changed, and a process keeps at most
@@ -140,6 +145,9 @@ def build_week(*, access: Access, officer, now: datetime) -> list[dict[str, Any]
 class Week:
     days: list[dict[str, Any]]
     from_cache: bool
+    identity: tuple | None = None  # None: not kept
+    # Its HTML as rendered so far, by which patrols' "Arrived" showed (see render_week).
+    pages: dict[tuple[bool, ...], str] = field(default_factory=dict)
 
 
 def _identity(access: Access, officer, today: date) -> tuple:
@@ -164,11 +172,52 @@ def officer_week(*, access: Access, officer, now: datetime) -> Week:
     key = _week_key(access.user_id or 0)
     kept = local.get(key)
     if kept is not None and kept["identity"] == identity:
-        return Week(kept["days"], from_cache=True)
+        return Week(kept["days"], from_cache=True, identity=identity, pages=kept["pages"])
     days = build_week(access=access, officer=officer, now=now)
-    if None not in (stamp for _pk, stamp in identity[2]):  # every area's stamp was read with the roles
-        local.set(key, {"identity": identity, "days": days}, timeout=SNAPSHOT_SECONDS)
-    return Week(days, from_cache=False)
+    if None in (stamp for _pk, stamp in identity[2]):  # a stamp not read with the roles: keep nothing
+        return Week(days, from_cache=False)
+    local.set(key, {"identity": identity, "days": days, "pages": {}}, timeout=SNAPSHOT_SECONDS)
+    return Week(days, from_cache=False, identity=identity)
+
+
+# Stands for the CSRF token in a kept page (each response gets its own masked token). Random per
+# process, so no text a person typed can be it.
+_CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+
+def render_week(week: Week, *, user_id: int, now: datetime, csrf_token: str) -> SafeString:
+    """The week's HTML at `now`. A kept week keeps its HTML too, one per set of "Arrived" buttons
+    showing (that changes a few times a day), with the CSRF token put in per response."""
+    days = with_clock(week.days, now)
+    showing = tuple(item["can_check_in"] for day in days for item in day["items"])
+    html = week.pages.get(showing)
+    if html is None:
+        arrive, leave = _visit_paths()
+        html = board_render.render(
+            "my_day_week.html",
+            {
+                "days": days,
+                "csrf_token": _CSRF_PLACEHOLDER,
+                "arrive_url": lambda pk: f"{arrive[0]}{pk}{arrive[1]}",
+                "leave_url": lambda pk: f"{leave[0]}{pk}{leave[1]}",
+            },
+        )
+        if week.identity is not None:
+            local = caches["local"]
+            key = _week_key(user_id)
+            kept = local.get(key)
+            if kept is not None and kept["identity"] == week.identity:
+                kept["pages"][showing] = str(html)
+                local.set(key, kept, timeout=SNAPSHOT_SECONDS)
+    return mark_safe(html.replace(_CSRF_PLACEHOLDER, csrf_token))  # noqa: S308 (escaped by Jinja2)
+
+
+@lru_cache(maxsize=1)
+def _visit_paths() -> tuple[tuple[str, str], tuple[str, str]]:
+    """The check-in and check-out form paths around the patrol's or visit's id, reversed once."""
+    arrive = reverse("patrols:visit_arrive", args=[987654321]).split("987654321")
+    leave = reverse("patrols:visit_leave", args=[987654321]).split("987654321")
+    return (arrive[0], arrive[1]), (leave[0], leave[1])
 
 
 def with_clock(days: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:

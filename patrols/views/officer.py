@@ -21,8 +21,8 @@ from audit.recording import PatrolViewAuditMixin
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
-from .. import board_render, services
-from ..my_day import officer_week, unfinished_area_ids, with_clock
+from .. import services
+from ..my_day import officer_week, render_week, unfinished_area_ids
 from ..selectors import patrols_to_check_in, visits_to_check_out
 
 
@@ -44,26 +44,10 @@ class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         days: list = []
         week_html = ""
         if officer is not None:
-            days = with_clock(officer_week(access=self.access, officer=officer, now=now).days, now)
-            arrive, leave = _visit_paths()
-            week_html = board_render.render(
-                "my_day_week.html",
-                {
-                    "days": days,
-                    "csrf_token": get_token(self.request),
-                    "arrive_url": lambda pk: f"{arrive[0]}{pk}{arrive[1]}",
-                    "leave_url": lambda pk: f"{leave[0]}{pk}{leave[1]}",
-                },
-            )
+            week = officer_week(access=self.access, officer=officer, now=now)
+            days = week.days
+            week_html = render_week(week, user_id=officer.user_id, now=now, csrf_token=get_token(self.request))
         return super().get_context_data(officer=officer, days=days, week_html=week_html, now=now, **kwargs)
-
-
-@lru_cache(maxsize=1)
-def _visit_paths() -> tuple[tuple[str, str], tuple[str, str]]:
-    """The check-in and check-out form paths around the patrol's or visit's id, reversed once."""
-    arrive = reverse("patrols:visit_arrive", args=[987654321]).split("987654321")
-    leave = reverse("patrols:visit_leave", args=[987654321]).split("987654321")
-    return (arrive[0], arrive[1]), (leave[0], leave[1])
 
 
 def _client_id(request) -> uuid.UUID | None:
