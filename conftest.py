@@ -103,10 +103,12 @@ def make_volunteer(area: Area, call_sign: str = "HS-01", **fields) -> Volunteer:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached look-ups live in the cache; each test starts with it empty."""
-    from django.core.cache import cache
+    """Rate limits and cached look-ups live in the caches (the shared one and each process's own);
+    each test starts with them empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
     yield
 
 

@@ -34,11 +34,17 @@ def database_name_beside(url: str) -> str:
     return f"{name}_bench"
 
 
-def use_production_settings(database_url: str, *, allowed_hosts: str = "127.0.0.1") -> None:
+def use_production_settings(database_url: str, *, allowed_hosts: str = "127.0.0.1", redis_url: str = "") -> None:
     """Point this process (and the gunicorn it starts) at `database_url` with production-like
-    settings, plain HTTP on loopback, and no broker."""
+    settings, plain HTTP on loopback, and no broker; with `redis_url`, the shared cache (and so
+    cached sessions and My day's kept weeks) on that Redis database, emptied first."""
     for name in ("CELERY_BROKER_URL", "REDIS_URL"):
         os.environ.pop(name, None)
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        os.environ["REDIS_URL"] = redis_url
     os.environ.update(
         {
             "DATABASE_URL": database_url,

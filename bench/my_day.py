@@ -3,7 +3,7 @@ gunicorn, against a trivial view (/healthz) measured in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shomer_feed python bench/my_day.py \
         [--patrols 1000000] [--seconds 10] [--concurrency 4] [--workers 2] [--port 8767] \
-        [--keep] [--reuse] [--profile 200]
+        [--redis redis://127.0.0.1:6379/9] [--keep] [--reuse] [--profile 200]
 
 Creates its own throwaway database (the URL's database name + "_bench", dropped first and again
 at the end unless --keep; --reuse measures a database kept by an earlier --keep) and fills it
@@ -12,15 +12,19 @@ with bench/list_endpoints.py's builder: four areas, 2,000 sites, N patrols over 
 and the measured officer ("bench-officer", on ~250 patrols of the big area's first two sites,
 two days in four over the whole period, so My day always has patrols to show).
 
-Then gunicorn (`--workers` sync workers, DEBUG off) on 127.0.0.1:`--port`, and for each of
-/healthz, My day (signed in as bench-officer), /healthz again and My day again: `--concurrency`
-clients sending GETs back to back (a new connection each, as a phone would) for `--seconds`
-after a warm-up. Prints requests per second of each and My day's as a ratio of /healthz's (the
-two rounds averaged). Target: at least 0.25x.
+Then gunicorn (`--workers` sync workers, DEBUG off, the shared cache on `--redis`, which is
+emptied first — production's set-up) on 127.0.0.1:`--port`, and for each of /healthz, My day
+(signed in as bench-officer), /healthz again and My day again: `--concurrency` clients sending
+GETs back to back (a new connection each, as a phone would) for `--seconds` after a warm-up.
+Prints requests per second of each and My day's as a ratio of /healthz's (the two rounds
+averaged). Target: at least 0.25x. Twice: with the officer's week kept in the cache between
+changes (patrols/my_day.py; what every load but the first after a change costs), then with
+MY_DAY_SNAPSHOTS=0, the week built on every load (what the first load after a change costs).
+`--redis ''` measures only the second (no shared cache, nothing kept).
 
 --profile N: instead, render My day N times in this process (Django's test client, the same
 database) under cProfile and print where the time goes (cumulative and own time), and the
-queries one request makes.
+queries one request makes: with the week kept (or, with `--redis ''`, built on every load).
 """
 
 from __future__ import annotations
@@ -89,9 +93,14 @@ def _throughput(port: int, path: str, cookie: str | None, seconds: float, concur
     return sum(done) / (time.perf_counter() - began)
 
 
-def _profile(count: int) -> None:
+def _profile(count: int, *, kept: bool) -> None:
     import cProfile
     import pstats
+
+    from django.conf import settings
+
+    settings.MY_DAY_SNAPSHOTS = kept
+    print(f"== the week {'kept' if kept else 'built on every load'}")
 
     from django.contrib.auth.models import User
     from django.db import connection
@@ -119,6 +128,54 @@ def _profile(count: int) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def _measure(args, cookie: str, env: dict[str, str], *, label: str) -> float:
+    """Serve with gunicorn (the environment plus `env`) and measure /healthz and My day twice,
+    alternately; print each and return My day's mean rate as a ratio of /healthz's."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", args.port))
+        except OSError:
+            raise SystemExit(f"127.0.0.1:{args.port} is in use; give another --port") from None
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        for _ in range(100):
+            try:
+                if _get(args.port, "/healthz", None) == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("gunicorn did not start")
+        print(label + (f" ({', '.join(f'{k}={v}' for k, v in env.items())})" if env else ""))
+        rates: dict[str, list[float]] = {"/healthz": [], MY_DAY: []}
+        for _round in range(2):
+            for path, session in (("/healthz", None), (MY_DAY, cookie)):
+                rate = _throughput(args.port, path, session, args.seconds, args.concurrency)
+                rates[path].append(rate)
+                print(f"  {path:<16}{rate:>9.1f} req/s")
+        healthz = sum(rates["/healthz"]) / 2
+        my_day = sum(rates[MY_DAY]) / 2
+        print(f"  My day {my_day:.1f} req/s, /healthz {healthz:.1f} req/s")
+        return my_day / healthz
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patrols", type=int, default=1_000_000)
@@ -129,11 +186,16 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
     parser.add_argument("--reuse", action="store_true", help="Measure a database kept by an earlier --keep.")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="Profile N renders in process instead.")
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/9",
+        help="Redis database for the shared cache, emptied first (production's set-up); '' for none.",
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
     bench_url, admin_url = bench_database(url, name=database_name_beside(url), reuse=args.reuse, script="my_day.py")
-    use_production_settings(bench_url, allowed_hosts="127.0.0.1,testserver")
+    use_production_settings(bench_url, allowed_hosts="127.0.0.1,testserver", redis_url=args.redis)
 
     import django
 
@@ -145,68 +207,30 @@ def main() -> None:
     from list_endpoints import _fill  # the million-patrol builder, shared
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, Python {sys.version.split()[0]}")
+    call_command("migrate", verbosity=0)  # a kept database may predate the latest migrations
     if not args.reuse:
-        call_command("migrate", verbosity=0)
         _fill(args.patrols)
     # DEBUG off: the pages name their static files through the manifest collectstatic writes.
     call_command("collectstatic", "--noinput", verbosity=0)
     try:
         if args.profile:
-            _profile(args.profile)
+            _profile(args.profile, kept=bool(args.redis))
             return
         client = Client()
         client.force_login(User.objects.get(username="bench-officer"))
         cookie = client.cookies["sessionid"].value
         connection.close()
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", args.port))
-            except OSError:
-                raise SystemExit(f"127.0.0.1:{args.port} is in use; give another --port") from None
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "config.wsgi",
-                "--workers",
-                str(args.workers),
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=dict(os.environ),
+        modes: list[tuple[str, dict[str, str]]] = [("kept", {})] if args.redis else []
+        modes.append(("built", {"MY_DAY_SNAPSHOTS": "0"}))
+        print(
+            f"gunicorn, {args.workers} sync workers on 127.0.0.1:{args.port}; {args.concurrency} clients "
+            f"back to back, {args.seconds:g} s per measurement, a new connection per request; "
+            f"cache: {'Redis ' + args.redis if args.redis else 'per-process memory'}"
         )
-        try:
-            for _ in range(100):
-                try:
-                    if _get(args.port, "/healthz", None) == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise SystemExit("gunicorn did not start")
-            print(
-                f"gunicorn, {args.workers} sync workers on 127.0.0.1:{args.port}; {args.concurrency} clients "
-                f"back to back, {args.seconds:g} s per measurement, a new connection per request"
-            )
-            rates: dict[str, list[float]] = {"/healthz": [], MY_DAY: []}
-            for _round in range(2):
-                for path, session in (("/healthz", None), (MY_DAY, cookie)):
-                    rate = _throughput(args.port, path, session, args.seconds, args.concurrency)
-                    rates[path].append(rate)
-                    print(f"  {path:<16}{rate:>9.1f} req/s")
-            healthz = sum(rates["/healthz"]) / 2
-            my_day = sum(rates[MY_DAY]) / 2
-            ratio = my_day / healthz
+        for mode, env in modes:
+            ratio = _measure(args, cookie, env, label=f"My day, week {mode}")
             verdict = "meets" if ratio >= TARGET_RATIO else "misses"
-            print(
-                f"\nMy day {my_day:.1f} req/s, /healthz {healthz:.1f} req/s: ratio {ratio:.3f}x "
-                f"({verdict} the target of {TARGET_RATIO}x)"
-            )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            print(f"  -> ratio {ratio:.3f}x ({verdict} the target of {TARGET_RATIO}x)\n")
     finally:
         if not args.keep:
             import psycopg

@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # the pair's count, not the address's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "sites.auth.ShomerBackend",
 ]
 AXES_HANDLER = "config.auth.AddressAwareAxesHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -224,10 +224,24 @@ X_FRAME_OPTIONS = "DENY"
 
 # Cache: Redis when REDIS_URL is set (shared by every process), else per-process memory.
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own memory, for what is checked against the database on every use (My day's
+# kept weeks, patrols/my_day.py): at most this many entries a process, the oldest dropped first.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shomer-local",
+    "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_ENTRIES", 2000, minimum=10)},
+}
+# Sessions live in the database; with a shared cache they are read from it (written to both), which
+# spares every signed-in request a query. Not with per-process memory: a session ended in one
+# process would live on in another's copy.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Officers' My day weeks kept in memory between changes (patrols/my_day.py); 0 builds every load.
+MY_DAY_SNAPSHOTS = env_bool("MY_DAY_SNAPSHOTS", True)
 
 # Celery. With no broker configured, tasks run in-process (eagerly), so the app and the test
 # suite need nothing else running.

@@ -9,7 +9,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
-from sites.models import Area, Role, Site, refuse_area_change
+from sites.models import Area, Role, Site, refuse_area_change, without_stamp
 from sites.validators import single_line_text
 
 # A card expiring within this many days is flagged to the coordinator.
@@ -44,13 +44,22 @@ class Officer(models.Model):
         "email me when I am put on or taken off a patrol, or my patrol is moved or cancelled", default=True
     )
     notify_evening_reminder = models.BooleanField("email me the evening before a duty", default=True)
-    history = HistoricalRecords(excluded_fields=["calendar_token", "calendar_token_hash"])
+    # Raised by changes that show on this officer's own My day only (their check-ins, absences):
+    # see Area.rota_stamp.
+    week_stamp = models.BigIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["calendar_token", "calendar_token_hash", "week_stamp"])
 
     class Meta:
         ordering = ["collar_number"]
 
     def __str__(self) -> str:
         return f"{self.rank} {self.collar_number} {self.user.get_full_name() or self.user.username}".strip()
+
+    def save(self, *args, **kwargs) -> None:
+        # The stamp is raised by patrols.my_day.rota_changed alone: see Area.save.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = without_stamp(self, "week_stamp")
+        super().save(*args, **kwargs)
 
     @property
     def areas(self):

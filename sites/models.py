@@ -103,6 +103,11 @@ class Area(models.Model):
         help_text="Days before each festival's first day, e.g. “3, 1”.",
     )
     escalation_festival_time = models.TimeField("time of reminders before festivals", default=time(18, 0))
+    # Raised (in the writer's transaction) by every change an officer's My day can show from this
+    # area: patrols, their officers and CST places, its sites, volunteers and settings. Read with
+    # the signed-in user (sites.auth), it tells whether a week kept in memory is still current
+    # (patrols/my_day.py). Not a setting: never edited, never in the history.
+    rota_stamp = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -115,6 +120,13 @@ class Area(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The stamp is raised by patrols.my_day.rota_changed alone (UPDATE … + 1): a save of a row
+        # read earlier must not write back the stamp it read.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = without_stamp(self, "rota_stamp")
+        super().save(*args, **kwargs)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -146,6 +158,11 @@ class RiskTier(models.IntegerChoices):
     HIGH = 1, "High"
     ELEVATED = 2, "Elevated"
     STANDARD = 3, "Standard"
+
+
+def without_stamp(instance: models.Model, stamp: str) -> list[str]:
+    """The names of `instance`'s columns a save writes, less the stamp `stamp`."""
+    return [f.name for f in instance._meta.concrete_fields if not f.primary_key and f.name != stamp]
 
 
 def refuse_area_change(instance: models.Model) -> None:

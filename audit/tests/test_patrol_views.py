@@ -199,7 +199,7 @@ def test_the_record_page_shows_the_newest_rows_and_says_when_there_are_more(worl
     page = client.get(reverse("audit:patrol_views")).content.decode()
     assert "Showing the newest" not in page
     _hours_of_records(world, PAGE_ROWS, PAGE_ROWS + 5)
-    with django_assert_num_queries(4):  # session, user, memberships, the newest rows (no count)
+    with django_assert_num_queries(3):  # session, user with memberships, the newest rows (no count)
         page = client.get(reverse("audit:patrol_views")).content.decode()
     assert f"Showing the newest {PAGE_ROWS} records" in page
     assert page.count("patrols:my_day") >= PAGE_ROWS

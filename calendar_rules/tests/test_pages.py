@@ -91,10 +91,10 @@ def test_the_rules_list_takes_the_same_number_of_queries_for_3_or_30_rules(world
     add_rules(0, 3)
     inspector.get(url)  # warm the session
     # session, user, memberships, count, rules (with area), their sites (prefetched)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(inspector.get(url).context["object_list"]) == 3
     add_rules(3, 30)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert len(inspector.get(url).context["object_list"]) == 30
 
 

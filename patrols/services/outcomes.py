@@ -39,6 +39,7 @@ from sites.history import save_with_history
 from sites.models import RiskTier, Role
 
 from ..models import MissedReason, Patrol, PatrolStatus, Visit
+from ..my_day import rota_changed
 from . import editing
 
 if TYPE_CHECKING:
@@ -68,6 +69,11 @@ def _take(queryset, now: datetime) -> list[int]:  # type: ignore[no-untyped-def]
     )
 
 
+def _weeks_changed(ids: list[int]) -> None:
+    """An update() sends no signals: the officers' kept My day weeks of these patrols' areas go."""
+    rota_changed(area_ids=Patrol.objects.filter(pk__in=ids).values_list("area_id", flat=True).distinct())
+
+
 def patrols_mark_outcomes(*, now: datetime) -> OutcomeCounts:
     """Every scheduled patrol that has ended by `now`: completed when someone checked in, missed
     when nobody did and its end plus MISSED_GRACE_MINUTES has passed. For each patrol newly
@@ -85,6 +91,7 @@ def patrols_mark_outcomes(*, now: datetime) -> OutcomeCounts:
             completed += Patrol.objects.filter(pk__in=ids, status=PatrolStatus.SCHEDULED).update(
                 status=PatrolStatus.COMPLETED, version=F("version") + 1, updated_at=now
             )
+            _weeks_changed(ids)
     while True:
         with transaction.atomic():
             ids = _take(ended.filter(ends_at__lte=now - grace).exclude(_has_visit()), now)
@@ -93,6 +100,7 @@ def patrols_mark_outcomes(*, now: datetime) -> OutcomeCounts:
             missed += Patrol.objects.filter(pk__in=ids, status=PatrolStatus.SCHEDULED).update(
                 status=PatrolStatus.MISSED, version=F("version") + 1, updated_at=now
             )
+            _weeks_changed(ids)
             alerts = Patrol.objects.filter(
                 pk__in=ids, site__risk_tier=RiskTier.HIGH, ends_at__gte=alert_since - grace
             ).select_related("area")

@@ -22,6 +22,7 @@ from sites.models import Area
 
 from .. import planning, replanning
 from ..models import GenerationRun, RuleGenerationState, RunStatus, RunTrigger
+from ..my_day import rota_changed
 from ..replanning import RulePlan
 from ..selectors import generation_states, rules_to_plan, stored_patrols
 from . import rota_writes
@@ -223,6 +224,8 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
         diff.update, diff.restore, stored_by_id, run=run, stamp=stamp
     )
     counts.cancelled = rota_writes.apply_cancels(diff.cancel, run=run, stamp=stamp)
+    # The bulk writes send no signals: officers' kept My day weeks of the area go by hand.
+    rota_changed(area_ids=[area.pk])
     counts.kept = diff.kept
     counts.pinned = diff.pinned
     counts.held = diff.held

@@ -236,7 +236,7 @@ def test_my_day_shows_the_officers_own_absence(world, officer):
     response = world.client("officer").get(reverse("patrols:my_day"))
     days = response.context["days"]
     # Shown on each of its days in the week ahead.
-    assert [[a.summary for a in day["absences"]] for day in days][:4] == [
+    assert [[a["summary"] for a in day["absences"]] for day in days][:4] == [
         [],
         ["On training 6–7 Jan"],
         ["On training 6–7 Jan"],

@@ -57,13 +57,13 @@ def test_the_planner_takes_the_same_queries_for_a_week_of_3_patrols_or_months_of
     client, url = world.client("coordinator"), reverse("patrols:joint")
     _add_joint_patrols(world, 0, 3)
     client.get(url)  # warm the session
-    # session, user, memberships, areas, the patrols (with site, area and team leader: the site
+    # session, user with memberships, areas, the patrols (with site, area and team leader: the site
     # filter's too), their places, their officers, how far generated, the banner's open places,
     # and the record that the coordinator was shown future patrol times (audit)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         small = client.get(url, {"start": "2026-01-08", "end": "2026-01-14"}).content.decode()
     _add_joint_patrols(world, 3, 30)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         large = client.get(url, {"start": "2026-01-08", "end": "2026-05-07"}).content.decode()
     assert "CST places still open for Shabbat 10 January" in small
     assert small.count('class="card planner-patrol') == 2 and large.count('class="card planner-patrol') == 30
@@ -92,10 +92,10 @@ def test_the_runs_page_takes_the_same_queries_for_3_or_30_runs(world, django_ass
     _add_runs(world, 3)
     client.get(url)  # warm the session
     # session, user, memberships, running runs to check, count, runs (with area and who asked), areas
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         small = client.get(url).content.decode()
     _add_runs(world, 22)  # 25 runs: one full page
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         large = client.get(url).content.decode()
     assert small.count(" by sergeant") == 3 and large.count(" by sergeant") == 25
     assert "Run 01 broke" in small and "Run 23 broke" in large

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,25 +22,32 @@ from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
 from .. import services
-from ..selectors import my_day, patrols_to_check_in, visits_to_check_out
+from ..my_day import officer_week, render_week, unfinished_area_ids
+from ..selectors import patrols_to_check_in, visits_to_check_out
 
 
 class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
-    """An officer's start page, phone-first: their patrols today and on the next seven days."""
+    """An officer's start page, phone-first: their patrols today and on the next seven days.
+
+    The week comes from patrols/my_day.py (kept in the cache between changes) and renders with
+    Jinja2; the page around it (layout, navigation, offline notes) is a Django template."""
 
     roles = (Role.OFFICER,)
     template_name = "patrols/my_day.html"
 
-    def shown_patrols(self, context):  # audit: who viewed future patrol times
-        return [item["patrol"] for day in context["days"] for item in day["items"]]
+    def viewed_area_ids(self, context, now):  # audit: who viewed future patrol times
+        return unfinished_area_ids(context["days"], now)
 
     def get_context_data(self, **kwargs):
         officer = getattr(self.request.user, "officer", None)
         now = timezone.now()
-        days = []
+        days: list = []
+        week_html = ""
         if officer is not None:
-            days = my_day(access=self.access, officer=officer, now=now)
-        return super().get_context_data(officer=officer, days=days, now=now, **kwargs)
+            week = officer_week(access=self.access, officer=officer, now=now)
+            days = week.days
+            week_html = render_week(week, user_id=officer.user_id, now=now, csrf_token=get_token(self.request))
+        return super().get_context_data(officer=officer, days=days, week_html=week_html, now=now, **kwargs)
 
 
 def _client_id(request) -> uuid.UUID | None:
