@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -29,6 +30,7 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
+from notifications.models import Notification, NotificationKind, NotificationStatus
 from people.models import Absence, Officer, Volunteer
 from sites.access import Access
 from sites.models import Area, Role
@@ -42,6 +44,7 @@ from .models import (
     PatrolKind,
     PatrolStatus,
     RuleGenerationState,
+    SlotInvitation,
     SlotStatus,
     Visit,
     VolunteerSlot,
@@ -563,6 +566,53 @@ def slots_for_coordination(access: Access) -> QuerySet[VolunteerSlot]:
 def patrol_slots(patrol: Patrol) -> list[VolunteerSlot]:
     """A patrol's slots in order, with volunteer and who confirmed (one query)."""
     return list(patrol.slots.select_related("volunteer", "confirmed_by").order_by("id"))
+
+
+@dataclass(frozen=True)
+class SlotAsk:
+    """How the ask of a place's volunteer went, for the coordinator: the link's email (its outbox
+    status, when sent or until when held, its error) or its answer; `no_email` when the volunteer
+    was asked with no email address (no link: phone them)."""
+
+    invitation: SlotInvitation | None
+    email_status: str = ""  # a NotificationStatus, or "" (no email queued)
+    email_at: datetime | None = None  # sent at, or held until
+    email_error: str = ""
+    no_email: bool = False
+
+
+def slot_asks(slots: list[VolunteerSlot]) -> dict[int, SlotAsk]:
+    """Per slot id with a volunteer: its latest link (if that is the current volunteer's) and the
+    link's email from the outbox. Two queries whatever the number of slots."""
+    filled = {slot.pk: slot.volunteer_id for slot in slots if slot.volunteer_id}
+    if not filled:
+        return {}
+    latest: dict[int, SlotInvitation] = {}
+    for row in SlotInvitation.objects.filter(slot_id__in=list(filled)).order_by("slot_id", "-created_at", "-id"):
+        latest.setdefault(row.slot_id, row)
+    emails = {
+        notification.about_id: notification
+        for notification in Notification.objects.filter(
+            about_type=ContentType.objects.get_for_model(SlotInvitation),
+            about_id__in=[row.pk for row in latest.values()],
+            kind=NotificationKind.SLOT_ASKED,
+        ).only("about_id", "status", "sent_at", "not_before", "last_error")
+    }
+    asks = {}
+    for slot_id, volunteer_id in filled.items():
+        invitation = latest.get(slot_id)
+        if invitation is None or invitation.volunteer_id != volunteer_id:
+            asks[slot_id] = SlotAsk(invitation=None, no_email=True)
+            continue
+        email = emails.get(invitation.pk)
+        if email is None:
+            asks[slot_id] = SlotAsk(invitation=invitation)
+            continue
+        at = email.sent_at if email.status == NotificationStatus.SENT else email.not_before
+        asks[slot_id] = SlotAsk(
+            invitation=invitation, email_status=email.status, email_at=at, email_error=email.last_error
+        )
+    return asks
 
 
 def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
 from sites.history import delete_with_history, editor_user, save_with_history
 
 from .models import Absence, Officer, Volunteer
@@ -140,3 +141,41 @@ def officer_calendar_feed_replace(*, officer: Officer, by: Editor) -> str:
     officer.calendar_token_hash = calendar_token_hash(token)
     save_with_history(officer, by=by, reason="calendar feed link replaced")
     return token
+
+
+# ---- volunteers' unavailable dates ---------------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_unavailability_add(*, volunteer: Volunteer, on_date: date, note: str = "", by: Editor) -> Any:
+    """Mark a local date the volunteer cannot patrol (from their availability link, or a
+    coordinator for them). Marking a date already marked changes nothing and returns that row.
+    Asking them for a place on a patrol that day is refused (patrols.services.slot_fill)."""
+    from .models import VolunteerUnavailability
+
+    existing = VolunteerUnavailability.objects.filter(volunteer=volunteer, on_date=on_date).first()
+    if existing is not None:
+        return existing
+    row = VolunteerUnavailability(volunteer=volunteer, on_date=on_date, note=note.strip())
+    row.full_clean()
+    if not RULE_FIRST_DAY <= on_date <= RULE_LAST_DAY:
+        raise ValidationError({"on_date": "Give a date within the calendar's years."}, code="out_of_range")
+    row.save()
+    return row
+
+
+@transaction.atomic
+def volunteer_unavailability_remove(*, volunteer: Volunteer, on_date: date, by: Editor) -> bool:
+    """Unmark a date; True when it was marked."""
+    from .models import VolunteerUnavailability
+
+    deleted, _ = VolunteerUnavailability.objects.filter(volunteer=volunteer, on_date=on_date).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def volunteer_availability_links_revoke(*, volunteer: Volunteer, by: Editor) -> Volunteer:
+    """Withdraw every availability link sent to the volunteer so far (links carry the version)."""
+    volunteer.links_version += 1
+    save_with_history(volunteer, by=by, reason="availability links withdrawn")
+    return volunteer

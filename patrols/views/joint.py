@@ -23,6 +23,7 @@ from ..selectors import (
     joint_patrols_coordinated,
     joint_patrols_for_coordination,
     patrol_slots,
+    slot_asks,
     slots_for_coordination,
     volunteers_to_fill,
 )
@@ -66,6 +67,7 @@ def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = N
     the counts, and the slots' history. Four queries whatever the number of slots."""
     now = timezone.now()
     slots = patrol_slots(patrol)
+    asks = slot_asks(slots)
     volunteers = list(volunteers_to_fill(patrol))
     # A volunteer is on a patrol once (one slot each, a declined one included): offer the others,
     # and a declined slot its own volunteer again.
@@ -74,6 +76,7 @@ def slot_page_context(patrol: Patrol, *, errors: dict[int, list[str]] | None = N
         # What the template shows beside each slot.
         slot.choices = [v for v in volunteers if v.pk not in taken or v.pk == slot.volunteer_id]  # type: ignore[attr-defined]
         slot.errors = (errors or {}).get(slot.pk, [])  # type: ignore[attr-defined]
+        slot.ask = asks.get(slot.pk)  # type: ignore[attr-defined]
     changeable = patrol.starts_at > now
     fillable = changeable and patrol.status == PatrolStatus.SCHEDULED
     counts = {status: sum(1 for slot in slots if slot.status == status) for status in SlotStatus.values}
