@@ -9,6 +9,7 @@ the patrol: the generator never moves or cancels it (selectors.stored_patrols, `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -230,3 +231,39 @@ def slot_release(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     editing.sync_patrol_slots(patrol, by=by)
     _copy_slot_back(slot, current)
     return slot
+
+
+@dataclass(frozen=True)
+class AskOutcome:
+    """What happened to one place of an "ask several": asked, or refused and why."""
+
+    slot: VolunteerSlot
+    volunteer: Volunteer
+    asked: bool
+    message: str
+
+
+# An "ask several" of more places than this in one request is a mistake.
+ASK_MANY_MAX = 50
+
+
+def slots_fill_many(*, pairs: list[tuple[VolunteerSlot, Volunteer]], by: Editor) -> list[AskOutcome]:
+    """Ask each volunteer for the place paired with them, in order, each place in its own
+    transaction through `slot_fill` (and so emailed as one ask is): one refusal never undoes the
+    others, and each is reported with the service's words. Refused as a whole, before anything is
+    done: no pairs, more than ASK_MANY_MAX, a place or a volunteer named twice."""
+    if not pairs:
+        raise ValidationError("Choose at least one place and one volunteer.", code="empty")
+    if len(pairs) > ASK_MANY_MAX:
+        raise ValidationError(f"Ask for at most {ASK_MANY_MAX} places at a time.", code="too_many")
+    if len({slot.pk for slot, _ in pairs}) < len(pairs) or len({volunteer.pk for _, volunteer in pairs}) < len(pairs):
+        raise ValidationError("Name each place and each volunteer once.", code="duplicate")
+    outcomes = []
+    for slot, volunteer in pairs:
+        try:
+            slot_fill(slot=slot, volunteer=volunteer, by=by)
+        except ValidationError as error:
+            outcomes.append(AskOutcome(slot, volunteer, False, " ".join(error.messages)))
+        else:
+            outcomes.append(AskOutcome(slot, volunteer, True, f"{volunteer} asked."))
+    return outcomes

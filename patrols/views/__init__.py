@@ -7,6 +7,7 @@ from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, Abs
 from .board import RotaDayView, RotaRowsView, RotaView
 from .feed import calendar_feed
 from .joint import (
+    JointAskManyView,
     JointBriefingView,
     JointPatrolsView,
     JointPatrolView,
@@ -14,12 +15,15 @@ from .joint import (
     SlotDeclineView,
     SlotFillView,
     SlotReleaseView,
+    VolunteerAvailabilityLinkView,
     slot_page_context,
 )
 from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_worker
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "JointAskManyView",
+    "VolunteerAvailabilityLinkView",
     "calendar_feed",
     "AbsenceCreateView",
     "AbsenceDeleteView",
