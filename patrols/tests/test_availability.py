@@ -48,7 +48,7 @@ def test_the_coordinator_emails_the_link_and_the_volunteer_marks_days(world, ari
     assert page.status_code == 200
     html = page.content.decode()
     assert "Sat 10 Jan" in html and "Shabbat" in html and 'value="2026-01-10"' in html
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert _marked(ari) == []  # a GET changes nothing
 
     saved = Client().post(path, {"unavailable": ["2026-01-10", "2026-01-17"], "other_date": "2026-01-13"})

@@ -129,7 +129,7 @@ def test_the_accept_page_shows_time_and_site_and_a_get_changes_nothing(patrol, a
     assert response.status_code == 200
     page = response.content.decode()
     assert "Beth Test Synagogue" in page and "09:00–11:00" in page and "Yes, I will be there" in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     Client().get(links["decline"])
     assert _state(slot) == (SlotStatus.REQUESTED, ari.pk)
     assert SlotInvitation.objects.get().answered_at is None

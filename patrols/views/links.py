@@ -9,8 +9,10 @@
 The secret in the URL is the credential. A link that cannot act gets a page saying why — not
 recognised (mistyped or altered: 404), already answered, withdrawn or expired (410) — and changes
 nothing. The forms carry Django's CSRF token, which lives in its own cookie (CSRF_USE_SESSIONS is
-off), so they work without a session or a login. The answers say `Referrer-Policy: no-referrer`,
-so the secret never leaves in a Referer header, and `X-Robots-Tag: noindex`.
+off), so they work without a session or a login. The answers say `Referrer-Policy: same-origin`,
+so the secret never leaves for another site in a Referer header (not `no-referrer`: with it a
+browser sends `Origin: null` with the form, which Django's CSRF check rightly refuses), and
+`X-Robots-Tag: noindex`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ ANSWER_WORDS = {"accept": "Accept", "decline": "Decline"}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
