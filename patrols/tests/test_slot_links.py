@@ -315,3 +315,13 @@ def test_asking_a_volunteer_who_marked_the_day_unavailable_is_refused(patrol, ar
     assert "HS-01 cannot patrol on Tue 6 Jan (away): marked unavailable." in response.content.decode()
     assert _state(slot) == (SlotStatus.OPEN, None)
     assert not Notification.objects.exists()
+
+
+def test_the_patrols_history_names_the_volunteer_who_answered(patrol, ari, coordinator, world):
+    _ask(patrol, ari, coordinator)
+    links = _sent_links("ari@example.org")
+    Client().post(links["accept"])
+    history = world.client("inspector_a").get(reverse("patrol-history", args=[patrol.pk])).data
+    assert {"who": "HS-01 (from their link)", "what": "HS-01 confirmed a CST place"}.items() <= history[0].items()
+    page = world.client("coordinator").get(reverse("patrols:joint_patrol", args=[patrol.pk])).content.decode()
+    assert "confirmed by HS-01 from their link</li>" in page
