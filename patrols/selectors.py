@@ -716,13 +716,16 @@ def volunteer_suggestions(
     )
     for volunteer_id, site_name, starts_at, ends_at in bookings:
         busy.setdefault(volunteer_id, _busy_with(site_name, starts_at, ends_at, tz, starts_at.astimezone(tz).date()))
-    already: set[int] = set()
+    already: dict[int, str] = {}
     if mark_already_on:
-        already = set(
-            VolunteerSlot.objects.filter(patrol__in=patrols, volunteer__isnull=False).values_list(
-                "volunteer_id", flat=True
+        site_names = {patrol.pk: patrol.site.name for patrol in patrols}
+        for volunteer_id, patrol_id in VolunteerSlot.objects.filter(
+            patrol__in=patrols, volunteer__isnull=False
+        ).values_list("volunteer_id", "patrol_id"):
+            already.setdefault(
+                volunteer_id,
+                "Already on this patrol" if len(patrols) == 1 else f"Already on the patrol at {site_names[patrol_id]}",
             )
-        )
     sites = {patrol.site_id for patrol in patrols}
     candidates = []
     for volunteer in volunteers:
@@ -731,10 +734,7 @@ def volunteer_suggestions(
             verb = "expired" if volunteer.card_expires < area.today(now) else "expires"
             problem = f"CST card {verb} {volunteer.card_expires:%-d %b %Y}"
         problem = (
-            ("Already on this patrol" if volunteer.pk in already else "")
-            or unavailable.get(volunteer.pk, "")
-            or busy.get(volunteer.pk, "")
-            or problem
+            already.get(volunteer.pk, "") or unavailable.get(volunteer.pk, "") or busy.get(volunteer.pk, "") or problem
         )
         candidates.append(
             volunteer_ranking.VolunteerCandidate(

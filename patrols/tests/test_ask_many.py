@@ -63,6 +63,18 @@ def test_the_page_shows_the_places_and_the_ranked_volunteers_as_checkboxes(world
     assert "3 open of 3" in html
 
 
+def test_a_volunteer_already_on_one_of_the_patrols_is_marked_with_its_site(world, setup):
+    from patrols.services import slot_fill
+
+    places, ari = setup["places"], setup["volunteers"][0]
+    slot_fill(slot=places[2], volunteer=ari, by=world.users["coordinator"])
+    query = "&".join(f"slots={place.pk}" for place in places)
+    html = world.client("coordinator").get(reverse("patrols:joint_ask_many") + "?" + query).content.decode()
+    assert f'value="{ari.pk}" disabled' in html
+    assert "Already on the patrol at Yavneh College" in html
+    assert "2 open of 3" in html
+
+
 def test_asking_pairs_volunteers_to_places_in_order_and_reports_each_refusal(world, setup):
     places, volunteers = setup["places"], setup["volunteers"]
     ari, dina, ben = volunteers

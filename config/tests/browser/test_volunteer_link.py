@@ -91,3 +91,53 @@ def test_a_volunteer_accepts_a_place_from_their_link_on_a_phone(demo, browser, p
     expect(coordinator.locator(f"#slot-{slot.pk}")).to_contain_text("Answered from their link: accepted")
     desk.close()
     assert not problems, problems.messages
+
+
+def test_a_coordinator_asks_several_and_a_volunteer_marks_availability(demo, page: Page, device, problems):
+    from patrols.availability_links import make_token
+    from people.models import Volunteer, VolunteerUnavailability
+
+    open_places = list(
+        VolunteerSlot.objects.filter(
+            patrol__kind=PatrolKind.JOINT,
+            patrol__status=PatrolStatus.SCHEDULED,
+            patrol__starts_at__gt=MOMENT,
+            status=SlotStatus.OPEN,
+        ).order_by("patrol__starts_at", "id")[:3]
+    )
+    assert len(open_places) == 3
+    sign_in(page, demo, "coordinator")
+    page.goto(f"{demo}/rota/joint/ask/?" + "&".join(f"slots={place.pk}" for place in open_places))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask several volunteers")
+    boxes = page.locator("input[name=volunteers]:not([disabled])")
+    assert boxes.count() >= 2
+    # A volunteer who cannot do the day is shown, marked and cannot be ticked (the demo's two).
+    expect(page.locator("input[name=volunteers][disabled]").first).to_be_disabled()
+    assert_fits(page, device)
+    screenshot(page, device, "joint-ask-several")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Ask the ticked volunteers").click()
+    expect(page.locator("#ask-outcomes")).to_contain_text("asked (email queued)")
+    expect(page.locator("#ask-outcomes")).to_contain_text("1 place left unasked")
+    assert_fits(page, device)
+    screenshot(page, device, "joint-ask-several-done")
+    statuses = list(
+        VolunteerSlot.objects.filter(pk__in=[place.pk for place in open_places])
+        .order_by("patrol__starts_at", "id")
+        .values_list("status", flat=True)
+    )
+    assert statuses == [SlotStatus.REQUESTED, SlotStatus.REQUESTED, SlotStatus.OPEN]
+
+    # A volunteer opens their availability link on the same device and ticks a day.
+    volunteer = Volunteer.objects.get(call_sign="HS-12")
+    before = VolunteerUnavailability.objects.filter(volunteer=volunteer).count()
+    page.goto(f"{demo}/v/availability/{make_token(volunteer_id=volunteer.pk, links_version=volunteer.links_version)}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Days you cannot patrol")
+    page.locator("input[name=unavailable]").first.check()
+    assert_fits(page, device)
+    screenshot(page, device, "volunteer-availability")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("p.message")).to_contain_text("Saved")
+    assert VolunteerUnavailability.objects.filter(volunteer=volunteer).count() == before + 1
+    assert not problems, problems.messages
