@@ -325,3 +325,46 @@ def test_the_patrols_history_names_the_volunteer_who_answered(patrol, ari, coord
     assert {"who": "HS-01 (from their link)", "what": "HS-01 confirmed a CST place"}.items() <= history[0].items()
     page = world.client("coordinator").get(reverse("patrols:joint_patrol", args=[patrol.pk])).content.decode()
     assert "confirmed by HS-01 from their link</li>" in page
+
+
+# ---- the pure rule ---------------------------------------------------------------------------------
+
+
+def _facts(**changes):
+    from patrols.slot_links import LinkFacts
+
+    base = {
+        "answer": "",
+        "revoked_reason": "",
+        "revoked": False,
+        "expires_at": TUESDAY_9,
+        "patrol_starts_at": TUESDAY_9,
+        "patrol_scheduled": True,
+        "patrol_joint": True,
+        "patrol_as_asked": True,
+        "slot_awaits_them": True,
+        "volunteer_active": True,
+    }
+    return LinkFacts(**{**base, **changes})
+
+
+@pytest.mark.parametrize(
+    ("changes", "kind"),
+    [
+        ({}, None),
+        ({"answer": "accepted", "revoked": True, "patrol_scheduled": False}, "used"),
+        ({"revoked": True, "revoked_reason": "the place was released", "patrol_scheduled": False}, "revoked"),
+        ({"patrol_scheduled": False, "expires_at": TUESDAY_9 - timedelta(days=2)}, "revoked"),
+        ({"patrol_as_asked": False}, "revoked"),
+        ({"volunteer_active": False}, "revoked"),
+        ({"expires_at": TUESDAY_9 - timedelta(days=1)}, "expired"),
+        ({"patrol_starts_at": TUESDAY_9 - timedelta(days=1), "slot_awaits_them": False}, "expired"),
+        ({"slot_awaits_them": False}, "revoked"),
+    ],
+)
+def test_which_dead_link_page_a_link_gets(changes, kind):
+    from patrols.slot_links import link_problem
+
+    now = TUESDAY_9 - timedelta(hours=12)
+    problem = link_problem(_facts(**changes), now=now)
+    assert (problem.kind if problem else None) == kind
