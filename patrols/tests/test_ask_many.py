@@ -107,6 +107,12 @@ def test_fewer_volunteers_than_places_leaves_the_rest_open_and_says_so(world, se
     assert [status for status, _ in _states(places)] == [SlotStatus.REQUESTED, SlotStatus.OPEN, SlotStatus.OPEN]
 
 
+def test_more_places_than_one_ask_takes_are_refused_with_a_message(world, setup):
+    query = "&".join(f"slots={number}" for number in range(1, 52))
+    response = world.client("coordinator").get(reverse("patrols:joint_ask_many") + "?" + query)
+    assert response.status_code == 200 and "Choose at most 50 places at a time." in response.content.decode()
+
+
 def test_a_place_outside_the_coordinators_areas_is_not_found(world, setup):
     other = _joint(world.objects["site_b"], TUESDAY_9, 1).slots.get()
     query = f"slots={setup['places'][0].pk}&slots={other.pk}"

@@ -255,8 +255,13 @@ class JointAskManyView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     def load_scoped_objects(self):
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         ids = _ids(source.getlist("slots"))
-        if ids is None or len(ids) > services.slots.ASK_MANY_MAX:
+        if ids is None:
             raise Http404("No such places.")
+        self.too_many = len(ids) > services.slots.ASK_MANY_MAX
+        if self.too_many:
+            # From the planner's checkboxes over a festival season: say so rather than 404.
+            self.slots = []
+            return
         slots = list(slots_for_coordination(self.access).filter(pk__in=ids).order_by("patrol__starts_at", "pk"))
         if len(slots) != len(ids):
             raise Http404("No such places.")
@@ -280,10 +285,14 @@ class JointAskManyView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
             one_area=one_area,
             open_places=sum(1 for slot in slots if slot.status in (SlotStatus.OPEN, SlotStatus.DECLINED)),
             suggestions=suggestions,
+            too_many=self.too_many,
+            ask_many_max=services.slots.ASK_MANY_MAX,
             **kwargs,
         )
 
     def post(self, request):
+        if self.too_many:
+            return self.render_to_response(self.get_context_data(), status=422)
         context_extra: dict = {}
         volunteer_ids = _ids(request.POST.getlist("volunteers")) or []
         askable = [slot for slot in self.slots if slot.status in (SlotStatus.OPEN, SlotStatus.DECLINED)]
