@@ -368,3 +368,14 @@ def test_which_dead_link_page_a_link_gets(changes, kind):
     now = TUESDAY_9 - timedelta(hours=12)
     problem = link_problem(_facts(**changes), now=now)
     assert (problem.kind if problem else None) == kind
+
+
+def test_the_admin_lists_links_without_their_secret(patrol, ari, coordinator, world):
+    _ask(patrol, ari, coordinator)
+    invitation = SlotInvitation.objects.get()
+    client = world.client("admin")
+    listing = client.get(reverse("admin:patrols_slotinvitation_changelist"))
+    detail = client.get(reverse("admin:patrols_slotinvitation_change", args=[invitation.pk]))
+    assert listing.status_code == 200 and detail.status_code == 200
+    assert invitation.token_hash not in listing.content.decode() + detail.content.decode()
+    assert client.get(reverse("admin:patrols_slotinvitation_add")).status_code == 403
