@@ -379,3 +379,26 @@ def test_the_admin_lists_links_without_their_secret(patrol, ari, coordinator, wo
     assert listing.status_code == 200 and detail.status_code == 200
     assert invitation.token_hash not in listing.content.decode() + detail.content.decode()
     assert client.get(reverse("admin:patrols_slotinvitation_add")).status_code == 403
+
+
+def test_an_ask_on_friday_night_waits_for_havdalah_and_the_page_says_so(world, ari, coordinator, frozen):
+    # Friday 9 January 2026, 19:00 GMT: Shabbat has begun in London; a patrol on Saturday night.
+    frozen.move_to(datetime(2026, 1, 9, 19, 0, tzinfo=UTC))
+    saturday_night = patrol_create_manual(
+        site=world.objects["site_a"],
+        starts_at=datetime(2026, 1, 10, 20, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 10, 22, 0, tzinfo=UTC),
+        by=None,
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+    )
+    _ask(saturday_night, ari, coordinator)
+    queued = Notification.objects.get(kind=NotificationKind.SLOT_ASKED)
+    assert queued.status == NotificationStatus.HELD
+    notifications_send_due()
+    assert mail.outbox == []
+    page = world.client("coordinator").get(reverse("patrols:joint_patrol", args=[saturday_night.pk]))
+    assert "Email held for Shabbat until Sat 10 Jan" in page.content.decode()
+    frozen.move_to(queued.not_before + timedelta(minutes=1))
+    notifications_send_due()
+    assert [m.to for m in mail.outbox] == [["ari@example.org"]]
