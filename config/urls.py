@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("people.urls")),
     # An officer's calendar feed: no login, the secret in the URL is the credential.
     path("feeds/<slug:token>.ics", calendar_feed, name="feed"),
+    # A CST volunteer's personal links (answer an ask, mark unavailable dates): no login either.
+    path("v/", include("patrols.urls_links")),
     path("rules/", include("calendar_rules.urls")),
     path("rota/", include("patrols.urls")),
     path("audit/", include("audit.urls")),

@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from audit.recording import PatrolViewAuditAdminMixin
 from sites.admin import ReadOnlyAdminMixin
 
-from .models import Assignment, GenerationRun, Patrol, RuleGenerationState, Visit, VolunteerSlot
+from .models import Assignment, GenerationRun, Patrol, RuleGenerationState, SlotInvitation, Visit, VolunteerSlot
 
 
 class AssignmentInline(admin.TabularInline):
@@ -63,6 +63,18 @@ class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, SimpleHi
     list_filter = ["status"]
     list_select_related = ["patrol__site", "volunteer"]
     raw_id_fields = ["patrol", "volunteer"]
+
+
+@admin.register(SlotInvitation)
+class SlotInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Volunteers' Accept / Decline links: who was asked when, and how each link ended. The
+    secret's hash is not shown (it is of no use to anyone reading it, and nothing to show)."""
+
+    list_display = ["created_at", "volunteer", "slot", "expires_at", "answer", "answered_at", "revoked_at"]
+    list_filter = ["answer"]
+    list_select_related = ["volunteer", "slot__patrol__site"]
+    raw_id_fields = ["slot", "volunteer", "asked_by", "site"]
+    exclude = ["token_hash"]
 
 
 @admin.register(Visit)

@@ -213,13 +213,11 @@ def _slot_entries(patrol: Patrol) -> list[tuple[datetime, int, HistoryEntry]]:
         else:
             what = _slot_change(before, record)
         if what:
-            entries.append(
-                (
-                    record.history_date,
-                    record.history_id,
-                    HistoryEntry(record.history_date, _who(record.history_user), what),
-                )
-            )
+            who = _who(record.history_user)
+            if record.history_user is None and (record.history_change_reason or "").endswith("from their link"):
+                # The volunteer answered from their emailed link: they are who did it.
+                who = f"{record.volunteer.call_sign} (from their link)" if record.volunteer_id else "The volunteer"
+            entries.append((record.history_date, record.history_id, HistoryEntry(record.history_date, who, what)))
     return entries
 
 

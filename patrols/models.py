@@ -41,6 +41,7 @@ __all__ = [
     "RUN_TIME_LIMIT_SECONDS",
     "Assignment",
     "GenerationRun",
+    "InvitationAnswer",
     "MissedReason",
     "Patrol",
     "PatrolKind",
@@ -48,6 +49,7 @@ __all__ = [
     "RuleGenerationState",
     "RunStatus",
     "RunTrigger",
+    "SlotInvitation",
     "SlotStatus",
     "Visit",
     "VolunteerSlot",
@@ -425,3 +427,62 @@ class RuleGenerationState(models.Model):
 
     def __str__(self) -> str:
         return f"Rule {self.rule_id} generated {self.generated_from}..{self.generated_until}"
+
+
+class InvitationAnswer(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class SlotInvitation(models.Model):
+    """A volunteer's personal link to answer being asked for one CST place (Accept / Decline).
+
+    Made by `slot_fill` with the email that carries it. The secret travels only in that email;
+    this row keeps its SHA-256, as an officer's calendar feed keeps its secret's. A link works
+    once (`answered_at`), until the patrol starts (`expires_at`), and while the ask it answers
+    still stands: it is revoked (`revoked_at`) when the place is released, declined or confirmed
+    by a coordinator, or asked of someone again; and it refuses to act when the patrol is no longer
+    the one the volunteer was asked for — cancelled, no longer joint, or moved in time or site
+    (`starts_at`, `ends_at` and `site` as they were when asked), whatever did it (a hand edit,
+    a bulk action), so no writer of patrols needs to know about links.
+    """
+
+    slot = models.ForeignKey(VolunteerSlot, on_delete=models.CASCADE, related_name="invitations")
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    # The patrol as the volunteer was asked for it: a link to a moved patrol no longer answers.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=10, choices=InvitationAnswer.choices, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True, answer="")
+                | (models.Q(answered_at__isnull=False) & ~models.Q(answer="")),
+                name="slot_invitation_answered_iff_answer",
+            ),
+        ]
+        indexes = [
+            # The joint patrol page: each place's latest ask (WHERE slot_id IN (...) ORDER BY
+            # slot_id, created_at DESC); also revoking a place's standing links.
+            models.Index(fields=["slot", "-created_at"], name="slot_invitation_slot_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link for {self.volunteer_id} on place {self.slot_id}"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither answered nor revoked (it may still have expired, or its patrol changed)."""
+        return self.answered_at is None and self.revoked_at is None

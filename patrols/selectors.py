@@ -29,11 +29,12 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
-from people.models import Absence, Officer, Volunteer
+from notifications.models import Notification, NotificationKind, NotificationStatus
+from people.models import Absence, Officer, Volunteer, VolunteerUnavailability
 from sites.access import Access
 from sites.models import Area, Role
 
-from . import fairness
+from . import fairness, volunteer_ranking
 from .duties import DutyLimits, Interval, duty_warnings, local_dates
 from .models import (
     Assignment,
@@ -42,6 +43,7 @@ from .models import (
     PatrolKind,
     PatrolStatus,
     RuleGenerationState,
+    SlotInvitation,
     SlotStatus,
     Visit,
     VolunteerSlot,
@@ -549,6 +551,60 @@ def patrol_slots(patrol: Patrol) -> list[VolunteerSlot]:
     return list(patrol.slots.select_related("volunteer", "confirmed_by").order_by("id"))
 
 
+@dataclass(frozen=True)
+class SlotAsk:
+    """How the ask of a place's volunteer went, for the coordinator: the link's email (its outbox
+    status, when sent or until when held, its error) or its answer; `no_email` when the volunteer
+    was asked with no email address (no link: phone them)."""
+
+    invitation: SlotInvitation | None
+    email_status: str = ""  # a NotificationStatus, or "" (no email queued)
+    email_at: datetime | None = None  # sent at, or held until
+    email_error: str = ""
+    no_email: bool = False
+
+
+def slot_asks(patrol: Patrol, slots: list[VolunteerSlot]) -> dict[int, SlotAsk]:
+    """Per slot id with a volunteer: its latest link (if that is the current volunteer's) and the
+    link's email from the outbox. One query whatever the number of slots."""
+    emails = Notification.objects.filter(
+        about_type__app_label=SlotInvitation._meta.app_label,
+        about_type__model=SlotInvitation._meta.model_name,
+        about_id=OuterRef("pk"),
+        kind=NotificationKind.SLOT_ASKED,
+    ).order_by("-id")
+    latest: dict[int, SlotInvitation] = {}
+    rows = (
+        SlotInvitation.objects.filter(slot__patrol_id=patrol.pk)
+        .annotate(
+            email_status=Subquery(emails.values("status")[:1]),
+            email_sent_at=Subquery(emails.values("sent_at")[:1]),
+            email_not_before=Subquery(emails.values("not_before")[:1]),
+            email_error=Subquery(emails.values("last_error")[:1]),
+        )
+        .order_by("slot_id", "-created_at", "-id")
+    )
+    for row in rows:
+        latest.setdefault(row.slot_id, row)
+    asks = {}
+    for slot in slots:
+        if slot.volunteer_id is None:
+            continue
+        invitation = latest.get(slot.pk)
+        if invitation is None or invitation.volunteer_id != slot.volunteer_id:
+            asks[slot.pk] = SlotAsk(invitation=None, no_email=True)
+            continue
+        status = invitation.email_status or ""  # type: ignore[attr-defined]
+        at = invitation.email_sent_at if status == NotificationStatus.SENT else invitation.email_not_before  # type: ignore[attr-defined]
+        asks[slot.pk] = SlotAsk(
+            invitation=invitation,
+            email_status=status,
+            email_at=at,
+            email_error=invitation.email_error or "",  # type: ignore[attr-defined]
+        )
+    return asks
+
+
 def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:
     """The volunteers a coordinator can ask for a place on `patrol`: active, of its area, with a
     CST card valid on the patrol's local date, and not asked or confirmed on another scheduled
@@ -568,6 +624,122 @@ def volunteers_to_fill(patrol: Patrol) -> QuerySet[Volunteer]:
         .exclude(Exists(busy))
         .order_by("call_sign")
     )
+
+
+@dataclass(frozen=True)
+class VolunteerSuggestion:
+    """A volunteer of the area as the ask dialog offers them (patrols.volunteer_ranking)."""
+
+    volunteer: Volunteer
+    askable: bool
+    home_here: bool
+    recent_duties: int
+    reason: str
+
+
+def volunteer_suggestions(
+    patrols: list[Patrol], *, now: datetime, mark_already_on: bool = False
+) -> list[VolunteerSuggestion]:
+    """The active volunteers of the patrols' area (all of one area), ranked to ask for their
+    places (patrols.volunteer_ranking): askable first, home site among the patrols' sites first,
+    then fewest confirmed duties over the DUTY_WEEKS weeks before `now`. Each not askable is kept,
+    marked with why: a local date of one of the patrols marked unavailable, asked or confirmed on
+    another overlapping scheduled patrol, a CST card running out before the patrol's date, and
+    (with `mark_already_on`) already on one of them. Three queries however many volunteers and
+    patrols (the volunteers with their counts, their marks on the patrols' dates, their bookings
+    overlapping the patrols), plus the ones for `mark_already_on`."""
+    if not patrols:
+        return []
+    area = patrols[0].area
+    tz = area.zone
+    since = now - timedelta(weeks=volunteer_ranking.DUTY_WEEKS)
+    volunteers = list(
+        Volunteer.objects.filter(area_id=area.pk, active=True)
+        .annotate(
+            recent=Count(
+                "slots",
+                filter=Q(
+                    slots__status=SlotStatus.CONFIRMED,
+                    slots__patrol__status__in=_WORKING,
+                    slots__patrol__starts_at__gte=since,
+                    slots__patrol__starts_at__lt=now,
+                ),
+            )
+        )
+        .order_by("call_sign")
+    )
+    days: dict[date, Patrol] = {}
+    latest_day = None
+    for patrol in patrols:
+        first, last = local_dates(patrol.starts_at, patrol.ends_at, tz)
+        for offset in range((last - first).days + 1):
+            days.setdefault(first + timedelta(days=offset), patrol)
+        latest_day = last if latest_day is None else max(latest_day, last)
+    unavailable: dict[int, str] = {}
+    for mark in VolunteerUnavailability.objects.filter(volunteer__area_id=area.pk, on_date__in=list(days)).order_by(
+        "on_date"
+    ):
+        note = f" ({mark.note})" if mark.note else ""
+        unavailable.setdefault(
+            mark.volunteer_id, f"Unavailable {mark.on_date:%a} {mark.on_date.day} {mark.on_date:%b}{note}"
+        )
+    overlapping = Q(pk__in=[])
+    for patrol in patrols:
+        overlapping |= Q(patrol__starts_at__lt=patrol.ends_at, patrol__ends_at__gt=patrol.starts_at)
+    busy: dict[int, str] = {}
+    bookings = (
+        VolunteerSlot.objects.filter(
+            overlapping,
+            volunteer__area_id=area.pk,
+            status__in=(SlotStatus.REQUESTED, SlotStatus.CONFIRMED),
+            patrol__status=PatrolStatus.SCHEDULED,
+        )
+        .exclude(patrol_id__in=[patrol.pk for patrol in patrols])
+        .order_by("patrol__starts_at")
+        .values_list("volunteer_id", "patrol__site__name", "patrol__starts_at", "patrol__ends_at")
+    )
+    for volunteer_id, site_name, starts_at, ends_at in bookings:
+        busy.setdefault(volunteer_id, _busy_with(site_name, starts_at, ends_at, tz, starts_at.astimezone(tz).date()))
+    already: dict[int, str] = {}
+    if mark_already_on:
+        site_names = {patrol.pk: patrol.site.name for patrol in patrols}
+        for volunteer_id, patrol_id in VolunteerSlot.objects.filter(
+            patrol__in=patrols, volunteer__isnull=False
+        ).values_list("volunteer_id", "patrol_id"):
+            already.setdefault(
+                volunteer_id,
+                "Already on this patrol" if len(patrols) == 1 else f"Already on the patrol at {site_names[patrol_id]}",
+            )
+    sites = {patrol.site_id for patrol in patrols}
+    candidates = []
+    for volunteer in volunteers:
+        problem = ""
+        if latest_day is not None and volunteer.card_expires < latest_day:
+            verb = "expired" if volunteer.card_expires < area.today(now) else "expires"
+            problem = f"CST card {verb} {volunteer.card_expires:%-d %b %Y}"
+        problem = (
+            already.get(volunteer.pk, "") or unavailable.get(volunteer.pk, "") or busy.get(volunteer.pk, "") or problem
+        )
+        candidates.append(
+            volunteer_ranking.VolunteerCandidate(
+                volunteer_id=volunteer.pk,
+                call_sign=volunteer.call_sign,
+                home_here=volunteer.home_site_id in sites,
+                recent_duties=volunteer.recent,
+                problem=problem,
+            )
+        )
+    by_id = {volunteer.pk: volunteer for volunteer in volunteers}
+    return [
+        VolunteerSuggestion(
+            volunteer=by_id[ranked.volunteer_id],
+            askable=ranked.askable,
+            home_here=ranked.home_here,
+            recent_duties=ranked.recent_duties,
+            reason=ranked.reason,
+        )
+        for ranked in volunteer_ranking.rank_volunteers(candidates)
+    ]
 
 
 def slots_visible_to(access: Access) -> QuerySet[VolunteerSlot]:

@@ -37,6 +37,12 @@ urlpatterns = [
     path("slots/<int:pk>/confirm/", views.SlotConfirmView.as_view(), name="slot_confirm"),
     path("slots/<int:pk>/decline/", views.SlotDeclineView.as_view(), name="slot_decline"),
     path("slots/<int:pk>/release/", views.SlotReleaseView.as_view(), name="slot_release"),
+    path("joint/ask/", views.JointAskManyView.as_view(), name="joint_ask_many"),
+    path(
+        "volunteers/<int:pk>/availability-link/",
+        views.VolunteerAvailabilityLinkView.as_view(),
+        name="volunteer_availability_link",
+    ),
     # The inspector's hand edits (patrols.views.edits).
     path("patrols/<int:pk>/", edits.PatrolView.as_view(), name="patrol"),
     path("patrols/<int:pk>/move/", edits.PatrolMoveView.as_view(), name="patrol_move"),

@@ -4,11 +4,15 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
-from sites.models import Area, Role
+from sites.models import Area, Role, SiteKind
 from sites.services import membership_grant
 
 from .models import AbsenceKind, Officer, Rank, Volunteer
-from .services import absence_create
+from .services import absence_create, volunteer_unavailability_add
+
+# Volunteers who cannot do the coming Shabbat (call sign number, note), so the ask dialog shows
+# them marked and asking them is refused.
+DEMO_UNAVAILABLE = [(2, "Family simcha"), (5, "Away")]
 
 # A week's leave and a training day a few days ahead (after the days the demo staffs), so the
 # absences page, the officers' My day and the assignment dialog's refusals have something to show.
@@ -86,10 +90,14 @@ def seed_people(*, demo_area: Area, second_area: Area, password: str, today: dat
         if not absent.absences.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
             absence_create(officer=absent, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note, by=None)
 
+    # Most volunteers guard their own synagogue: a home site each for the first ten, two to a shul.
+    synagogues = list(demo_area.sites.filter(kind=SiteKind.SYNAGOGUE, active=True).order_by("name"))
+    coming_shabbat = today + timedelta(days=(5 - today.weekday()) % 7)
     for number, name in enumerate(DEMO_VOLUNTEER_NAMES, start=1):
         # A few cards expired or about to expire, so the coordinator's flags show.
         expiry = today + timedelta(days={3: -10, 7: 12, 11: 25}.get(number, 200 + number * 20))
-        Volunteer.objects.update_or_create(
+        home_site = synagogues[(number - 1) // 2 % len(synagogues)] if synagogues and number <= 10 else None
+        volunteer, _ = Volunteer.objects.update_or_create(
             area=demo_area,
             call_sign=f"HS-{number:02d}",
             defaults={
@@ -98,6 +106,10 @@ def seed_people(*, demo_area: Area, second_area: Area, password: str, today: dat
                 "email": f"{name.split()[0].lower()}@example.org",
                 "card_expires": expiry,
                 "active": True,
+                "home_site": home_site,
             },
         )
+        for unavailable_number, note in DEMO_UNAVAILABLE:
+            if unavailable_number == number:
+                volunteer_unavailability_add(volunteer=volunteer, on_date=coming_shabbat, note=note, by=None)
     return logins

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 
 from sites.forms import fix_area_once_set
+from sites.models import Site
 
 from .models import Volunteer
 
@@ -17,12 +18,27 @@ class VolunteerForm(forms.ModelForm):
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
+        # Volunteers usually guard their own synagogue: ranked first when asking for its places.
+        home_site = cast(forms.ModelChoiceField, self.fields["home_site"])
+        home_site.queryset = (
+            Site.objects.filter(area__in=areas, active=True).select_related("area").order_by("area__name", "name")
+        )
+        home_site.label_from_instance = lambda site: f"{site.name} ({site.area.name})"  # type: ignore[method-assign,assignment]
+        home_site.help_text = "The site they usually guard, if any: a site of their area."
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
         fix_area_once_set(self)
 
     def clean_call_sign(self):
         return self.cleaned_data["call_sign"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        area = cleaned.get("area") or getattr(self.instance, "area", None)
+        home_site = cleaned.get("home_site")
+        if home_site is not None and area is not None and home_site.area_id != area.pk:
+            self.add_error("home_site", "The home site must be a site of the volunteer's area.")
+        return cleaned
 
 
 class OfficerEmailSettingsForm(forms.Form):

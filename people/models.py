@@ -86,7 +86,7 @@ class Volunteer(models.Model):
     history = HistoricalRecords()
 
     # What a coordinator edits (the volunteer form and the API); `active` has its own action on the page.
-    EDITABLE_FIELDS = ("area", "call_sign", "name", "phone", "email", "card_expires")
+    EDITABLE_FIELDS = ("area", "call_sign", "name", "phone", "email", "card_expires", "home_site")
 
     class Meta:
         ordering = ["call_sign"]
@@ -99,6 +99,11 @@ class Volunteer(models.Model):
 
     def clean(self) -> None:
         refuse_area_change(self)
+        home_site = self.home_site if self.home_site_id is not None else None
+        if home_site is not None and self.area_id is not None and home_site.area_id != self.area_id:
+            raise ValidationError(
+                {"home_site": "The home site must be a site of the volunteer's area."}, code="other_area"
+            )
 
     def card_status(self, today: date) -> str:
         """'expired', 'expiring' (within CARD_EXPIRY_WARNING_DAYS) or 'valid'."""

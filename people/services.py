@@ -8,11 +8,12 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
 from sites.history import delete_with_history, editor_user, save_with_history
 
-from .models import Absence, Officer, Volunteer
+from .models import Absence, Officer, Volunteer, VolunteerUnavailability
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -165,3 +166,42 @@ def officer_email_settings_update(
     )
     save_with_history(officer, by=by, reason=f"emails: {said}")
     return officer
+
+
+# ---- volunteers' unavailable dates ---------------------------------------------------------------
+
+
+@transaction.atomic
+def volunteer_unavailability_add(
+    *, volunteer: Volunteer, on_date: date, note: str = "", by: Editor
+) -> VolunteerUnavailability:
+    """Mark a local date the volunteer cannot patrol (from their availability link, or a
+    coordinator for them). Marking a date already marked changes nothing and returns that mark
+    (two marks of one date racing each other meet the unique constraint: one row). Asking them
+    for a place on a patrol that day is refused (patrols.services.slot_fill). Refused: a date
+    outside the calendar's years, a note of more than one line or 200 characters."""
+    if not RULE_FIRST_DAY <= on_date <= RULE_LAST_DAY:
+        raise ValidationError({"on_date": "Give a date within the calendar's years."}, code="out_of_range")
+    row = VolunteerUnavailability(volunteer=volunteer, on_date=on_date, note=note.strip())
+    row.full_clean(exclude=["volunteer", "on_date"])
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return VolunteerUnavailability.objects.get(volunteer=volunteer, on_date=on_date)
+    return row
+
+
+@transaction.atomic
+def volunteer_unavailability_remove(*, volunteer: Volunteer, on_date: date, by: Editor) -> bool:
+    """Unmark a date; True when it was marked."""
+    deleted, _ = VolunteerUnavailability.objects.filter(volunteer=volunteer, on_date=on_date).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def volunteer_availability_links_revoke(*, volunteer: Volunteer, by: Editor) -> Volunteer:
+    """Withdraw every availability link sent to the volunteer so far (links carry the version)."""
+    volunteer.links_version += 1
+    save_with_history(volunteer, by=by, reason="availability links withdrawn")
+    return volunteer

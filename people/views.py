@@ -61,7 +61,11 @@ class VolunteerEditView(_VolunteerFormView):
 
     def get_context_data(self, **kwargs):
         history = self.volunteer.history.select_related("history_user").order_by("-history_date")[:20]
-        return super().get_context_data(volunteer=self.volunteer, history=history, **kwargs)
+        today = self.volunteer.area.today()
+        unavailable = self.volunteer.unavailable_dates.filter(on_date__gte=today).order_by("on_date")
+        return super().get_context_data(
+            volunteer=self.volunteer, history=history, unavailable=list(unavailable), **kwargs
+        )
 
     def form_valid(self, form):
         services.volunteer_update(volunteer=self.volunteer, by=self.request.user, **form.cleaned_data)
@@ -79,3 +83,17 @@ class VolunteerActiveView(RoleRequiredMixin, View):
         services.volunteer_set_active(volunteer=volunteer, by=request.user, active=active)
         messages.success(request, f"Volunteer {volunteer.call_sign} {'reactivated' if active else 'deactivated'}.")
         return redirect_back(request, "people:volunteer_list")
+
+
+class VolunteerLinksRevokeView(RoleRequiredMixin, View):
+    """POST: withdraw every availability link sent to the volunteer so far (a lost phone, a
+    forwarded email); a new one can be sent at once."""
+
+    roles = (Role.CST_COORDINATOR,)
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        volunteer = get_object_or_404(volunteers_for_coordination(self.access), pk=pk)
+        services.volunteer_availability_links_revoke(volunteer=volunteer, by=request.user)
+        messages.success(request, f"Every availability link sent to {volunteer.call_sign} so far no longer works.")
+        return redirect("people:volunteer_edit", volunteer.pk)

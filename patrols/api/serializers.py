@@ -146,7 +146,27 @@ class VolunteerSlotSerializer(serializers.ModelSerializer):
 class SlotFillSerializer(serializers.Serializer):
     """The volunteer to ask, by id: one of the patrol's area (the view looks them up there)."""
 
-    volunteer = serializers.IntegerField(min_value=1)
+    volunteer = serializers.IntegerField(min_value=1, max_value=2**53)
+
+
+class AskPairSerializer(serializers.Serializer):
+    slot = serializers.IntegerField(min_value=1, max_value=2**53)
+    volunteer = serializers.IntegerField(min_value=1, max_value=2**53)
+
+
+class AskManySerializer(serializers.Serializer):
+    """Places and the volunteer to ask for each: each pair is asked in its own transaction."""
+
+    pairs = serializers.ListField(child=AskPairSerializer(), allow_empty=False, max_length=50)
+
+
+class AskOutcomeSerializer(serializers.Serializer):
+    """One pair of an ask-many: asked, or not and why (the slot as it now is either way)."""
+
+    slot = VolunteerSlotSerializer(read_only=True)
+    volunteer = serializers.IntegerField(source="volunteer.pk", read_only=True)
+    asked = serializers.BooleanField(read_only=True)
+    message = serializers.CharField(read_only=True)
 
 
 # ---- hand edits, assignments and history ------------------------------------------------------

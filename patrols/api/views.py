@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.recording import PatrolViewAuditAPIMixin, record_for_request, unfinished_area_ids
+from people.models import Volunteer
 from sites.access import access_for
 from sites.models import Role
 from sites.openapi import ERRORS
@@ -27,6 +28,8 @@ from ..selectors import (
     slots_visible_to,
 )
 from .serializers import (
+    AskManySerializer,
+    AskOutcomeSerializer,
     GenerationRunSerializer,
     GenerationRunStartSerializer,
     HistoryEntrySerializer,
@@ -322,8 +325,10 @@ class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
     theirs, an officer their partners on the joint patrols they are on (call sign and name). Filter
     with `patrol` and `status`.
 
-    A coordinator acts on a slot with POST `fill/` (`{"volunteer": <id>}`), `confirm/`, `decline/`
-    and `release/`; each answers the slot as it now is, or 400 naming what was refused.
+    A coordinator acts on a slot with POST `ask/` (`{"volunteer": <id>}`: the volunteer is emailed
+    the day and their personal Accept / Decline links; `fill/` is the same), `confirm/`,
+    `decline/` and `release/`; each answers the slot as it now is, or 400 naming what was refused.
+    POST `ask-many/` asks several volunteers for several places in one go.
 
     In order of their patrols' start time, 50 a page, linked by keyset cursors (no `count`)."""
 
@@ -336,7 +341,7 @@ class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         access = access_for(self.request.user)
-        if self.action in ("fill", "confirm", "decline", "release"):
+        if self.action in ("fill", "ask", "ask_many", "confirm", "decline", "release"):
             return slots_for_coordination(access)
         return slots_visible_to(access)
 
@@ -356,6 +361,66 @@ class VolunteerSlotViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=SlotFillSerializer, responses={200: VolunteerSlotSerializer})
     @action(detail=True, methods=["post"])
     def fill(self, request, pk=None):
+        return self._fill(request)
+
+    @extend_schema(
+        summary="Ask a volunteer for a place (emails them their links)",
+        description=(
+            "The place becomes `requested` and the volunteer is emailed the day (not the time or "
+            "site) and their personal Accept / Decline links, which work once, until the patrol "
+            "starts. Refused (400): a place already taken, a volunteer who marked the day "
+            "unavailable, is on an overlapping patrol, inactive, or whose card runs out first."
+        ),
+        request=SlotFillSerializer,
+        responses={200: VolunteerSlotSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def ask(self, request, pk=None):
+        return self._fill(request)
+
+    @extend_schema(
+        summary="Ask several volunteers for several places",
+        description=(
+            "Each pair (`slot`, `volunteer`) is asked in its own transaction, as `ask/` asks one: "
+            "a refusal does not undo the others. The answer lists every pair, asked or not and "
+            "why. A place outside your areas is 404; a place or a volunteer named twice, or more "
+            "than 50 pairs, is refused as a whole (400)."
+        ),
+        request=AskManySerializer,
+        responses={200: AskOutcomeSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"], url_path="ask-many", pagination_class=None, filterset_class=None)
+    def ask_many(self, request):
+        body = AskManySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pairs = body.validated_data["pairs"]
+        slot_ids = [pair["slot"] for pair in pairs]
+        slots = {slot.pk: slot for slot in self.get_queryset().filter(pk__in=slot_ids)}
+        if len(slots) != len(set(slot_ids)):
+            raise exceptions.NotFound("No such place.")
+        volunteers = {
+            volunteer.pk: volunteer
+            for volunteer in Volunteer.objects.filter(
+                pk__in=[pair["volunteer"] for pair in pairs],
+                area_id__in={slot.patrol.area_id for slot in slots.values()},
+            )
+        }
+        chosen = []
+        for pair in pairs:
+            slot = slots[pair["slot"]]
+            volunteer = volunteers.get(pair["volunteer"])
+            if volunteer is None or volunteer.area_id != slot.patrol.area_id:
+                raise exceptions.ValidationError(
+                    {"pairs": [f"No volunteer of {slot.patrol.area} has the id {pair['volunteer']}."]}
+                )
+            chosen.append((slot, volunteer))
+        outcomes = services.slots_fill_many(pairs=chosen, by=request.user)
+        current = {slot.pk: slot for slot in self.get_queryset().filter(pk__in=slot_ids)}
+        for outcome in outcomes:
+            outcome.slot.__dict__.update(current.get(outcome.slot.pk, outcome.slot).__dict__)
+        return Response(AskOutcomeSerializer(outcomes, many=True, context=self.get_serializer_context()).data)
+
+    def _fill(self, request):
         slot = self.get_object()
         fill = SlotFillSerializer(data=request.data)
         fill.is_valid(raise_exception=True)

@@ -9,6 +9,9 @@
 - `bulk` — one action over many patrols, each in its own transaction;
 - `slots` — CST places on joint patrols;
 - `escalation` — the digests of CST places still open at an area's lead times;
+- `slots` — CST places on joint patrols (one or several asked at once);
+- `invitations` — volunteers' Accept / Decline links, their emails and answers;
+- `availability` — volunteers' availability links and the dates they cannot do;
 - `outcomes` — completed and missed patrols, the reasons and corrections an inspector records;
 - `visits` — officers' check-ins and check-outs;
 - `officer_notices` — the emails officers get when their patrols change (queued by the services
@@ -38,10 +41,11 @@ from .runs import (
     generation_runs_fail_dead_seen_by,
     generation_runs_start_nightly,
 )
-from .slots import slot_confirm, slot_decline, slot_fill, slot_release
+from .slots import AskOutcome, slot_confirm, slot_decline, slot_fill, slot_release, slots_fill_many
 from .visits import visit_check_in, visit_check_out
 
 __all__ = [
+    "AskOutcome",
     "BulkOutcome",
     "DigestCounts",
     "OutcomeCounts",
@@ -69,6 +73,7 @@ __all__ = [
     "slot_decline",
     "slot_fill",
     "slot_release",
+    "slots_fill_many",
     "visit_check_in",
     "visit_check_out",
 ]

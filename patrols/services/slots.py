@@ -9,6 +9,7 @@ the patrol: the generator never moves or cancels it (selectors.stored_patrols, `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Volunteer
+from people.models import Volunteer, VolunteerUnavailability
 from sites.history import editor_user, save_with_history
 
+from ..duties import local_dates
 from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
-from . import editing
+from . import editing, invitations
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -69,6 +71,24 @@ def _volunteer_error(volunteer: Volunteer, *, patrol: Patrol, now: datetime) -> 
     return None
 
 
+def _volunteer_unavailable_error(volunteer: Volunteer, *, patrol: Patrol) -> ValidationError | None:
+    """The refusal for `volunteer` on `patrol` when they marked a local date of it (in the
+    patrol's area time) as one they cannot do; None when they did not."""
+    first, last = local_dates(patrol.starts_at, patrol.ends_at, patrol.area.zone)
+    marked = (
+        VolunteerUnavailability.objects.filter(volunteer=volunteer, on_date__range=(first, last))
+        .order_by("on_date")
+        .first()
+    )
+    if marked is None:
+        return None
+    note = f" ({marked.note})" if marked.note else ""
+    return ValidationError(
+        {"volunteer": f"{volunteer.call_sign} cannot patrol on {marked.on_date:%a %-d %b}{note}: marked unavailable."},
+        code="unavailable",
+    )
+
+
 def _volunteer_overlap_error(volunteer: Volunteer, *, patrol: Patrol) -> ValidationError | None:
     """The refusal for `volunteer` on `patrol` when they are asked or confirmed on another
     overlapping patrol; None when they are free."""
@@ -96,9 +116,13 @@ def _copy_slot_back(target: VolunteerSlot, source: VolunteerSlot) -> None:
 def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by: Editor) -> VolunteerSlot:
     """Ask a volunteer to take an open (or declined) CST place: the slot becomes `requested`.
 
+    The volunteer is emailed in the same transaction (invitations.invitation_issue): the day, and
+    their personal Accept / Decline links; earlier links of the place are withdrawn.
+
     Refused, saving nothing: a place already taken; a patrol not scheduled, not joint, or started;
     a volunteer of another area, inactive, or whose CST card runs out before the patrol's date;
-    one already on this patrol; one asked or confirmed on another patrol that overlaps it."""
+    one already on this patrol; one who marked the patrol's date unavailable; one asked or
+    confirmed on another patrol that overlaps it."""
     current, patrol = _locked_slot(slot)
     now = timezone.now()
     _refuse_unless_open_to_change(patrol, now=now, filling=True)
@@ -119,7 +143,7 @@ def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by: Editor) -> Volun
         else:
             message = f"{volunteer} is already on this patrol."
         raise ValidationError({"volunteer": message}, code="already_on_patrol")
-    error = _volunteer_overlap_error(volunteer, patrol=patrol)
+    error = _volunteer_unavailable_error(volunteer, patrol=patrol) or _volunteer_overlap_error(volunteer, patrol=patrol)
     if error is not None:
         raise error
     current.volunteer = volunteer
@@ -128,14 +152,23 @@ def slot_fill(*, slot: VolunteerSlot, volunteer: Volunteer, by: Editor) -> Volun
     save_with_history(current, by=by, reason=f"requested {volunteer}")
     # A declined place filled again holds a place once more: the open slot added in its stead goes.
     editing.sync_patrol_slots(patrol, by=by)
+    invitations.invitation_issue(slot=current, patrol=patrol, volunteer=volunteer, by=by)
     _copy_slot_back(slot, current)
     return slot
 
 
+def _answer_reason(volunteer: Volunteer | None, *, did: str, from_link: bool) -> str:
+    if from_link:
+        return f"{did} by {volunteer.call_sign if volunteer else 'the volunteer'} from their link"
+    return f"{did} {volunteer}" if did == "confirmed" else f"declined by {volunteer}"
+
+
 @transaction.atomic
-def slot_confirm(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
+def slot_confirm(*, slot: VolunteerSlot, by: Editor, from_link: bool = False) -> VolunteerSlot:
     """The volunteer asked for a place has agreed: `requested` → `confirmed`, naming who confirmed
-    it and when. Refused when the volunteer can no longer patrol (inactive, card expired)."""
+    it and when (no one when the volunteer answered from their link: `from_link`, `by` None).
+    Refused when the volunteer can no longer patrol (inactive, card expired). The place's
+    standing link is withdrawn: the ask is settled."""
     current, patrol = _locked_slot(slot)
     now = timezone.now()
     _refuse_unless_open_to_change(patrol, now=now, filling=True)
@@ -151,15 +184,17 @@ def slot_confirm(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
         raise error
     current.status = SlotStatus.CONFIRMED
     current.confirmed_by, current.confirmed_at = editor_user(by), now
-    save_with_history(current, by=by, reason=f"confirmed {current.volunteer}")
+    save_with_history(current, by=by, reason=_answer_reason(volunteer, did="confirmed", from_link=from_link))
+    invitations.invitations_revoke(slot=current, reason="the place was confirmed by a coordinator", now=now)
     _copy_slot_back(slot, current)
     return slot
 
 
 @transaction.atomic
-def slot_decline(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
+def slot_decline(*, slot: VolunteerSlot, by: Editor, from_link: bool = False) -> VolunteerSlot:
     """The volunteer asked (or confirmed) cannot come: the slot is `declined`, keeping who declined,
-    and the patrol gets an open slot in its place (a declined slot holds no place)."""
+    and the patrol gets an open slot in its place (a declined slot holds no place). `from_link`:
+    the volunteer said so from their link (`by` None). The place's standing link is withdrawn."""
     current, patrol = _locked_slot(slot)
     _refuse_unless_open_to_change(patrol, now=timezone.now(), filling=False)
     if current.status not in (SlotStatus.REQUESTED, SlotStatus.CONFIRMED):
@@ -169,7 +204,8 @@ def slot_decline(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
         )
     current.status = SlotStatus.DECLINED
     current.confirmed_by, current.confirmed_at = None, None
-    save_with_history(current, by=by, reason=f"declined by {current.volunteer}")
+    save_with_history(current, by=by, reason=_answer_reason(current.volunteer, did="declined", from_link=from_link))
+    invitations.invitations_revoke(slot=current, reason="the place was declined")
     _drop_team_leader(patrol, current.volunteer, by=by)
     editing.sync_patrol_slots(patrol, by=by)
     _copy_slot_back(slot, current)
@@ -190,7 +226,44 @@ def slot_release(*, slot: VolunteerSlot, by: Editor) -> VolunteerSlot:
     current.status = SlotStatus.OPEN
     current.confirmed_by, current.confirmed_at = None, None
     save_with_history(current, by=by, reason=f"released {released}")
+    invitations.invitations_revoke(slot=current, reason="the place was released")
     _drop_team_leader(patrol, released, by=by)
     editing.sync_patrol_slots(patrol, by=by)
     _copy_slot_back(slot, current)
     return slot
+
+
+@dataclass(frozen=True)
+class AskOutcome:
+    """What happened to one place of an "ask several": asked, or refused and why."""
+
+    slot: VolunteerSlot
+    volunteer: Volunteer
+    asked: bool
+    message: str
+
+
+# An "ask several" of more places than this in one request is a mistake.
+ASK_MANY_MAX = 50
+
+
+def slots_fill_many(*, pairs: list[tuple[VolunteerSlot, Volunteer]], by: Editor) -> list[AskOutcome]:
+    """Ask each volunteer for the place paired with them, in order, each place in its own
+    transaction through `slot_fill` (and so emailed as one ask is): one refusal never undoes the
+    others, and each is reported with the service's words. Refused as a whole, before anything is
+    done: no pairs, more than ASK_MANY_MAX, a place or a volunteer named twice."""
+    if not pairs:
+        raise ValidationError("Choose at least one place and one volunteer.", code="empty")
+    if len(pairs) > ASK_MANY_MAX:
+        raise ValidationError(f"Ask for at most {ASK_MANY_MAX} places at a time.", code="too_many")
+    if len({slot.pk for slot, _ in pairs}) < len(pairs) or len({volunteer.pk for _, volunteer in pairs}) < len(pairs):
+        raise ValidationError("Name each place and each volunteer once.", code="duplicate")
+    outcomes = []
+    for slot, volunteer in pairs:
+        try:
+            slot_fill(slot=slot, volunteer=volunteer, by=by)
+        except ValidationError as error:
+            outcomes.append(AskOutcome(slot, volunteer, False, " ".join(error.messages)))
+        else:
+            outcomes.append(AskOutcome(slot, volunteer, True, f"{volunteer} asked."))
+    return outcomes

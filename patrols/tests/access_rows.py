@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from config.tests.access import Row, outcomes
 
-from . import access_rows_api_edits, access_rows_outcomes, access_rows_planner, access_rows_visits
+from . import (
+    access_rows_api_edits,
+    access_rows_outcomes,
+    access_rows_planner,
+    access_rows_visits,
+    access_rows_volunteers,
+)
 
 
 def build(world):
@@ -56,6 +62,7 @@ def build(world):
     access_rows_api_edits.build(world)
     access_rows_outcomes.build(world)
     access_rows_visits.build(world)
+    access_rows_volunteers.build(world)
 
 
 def _start_payload(w):
@@ -560,3 +567,4 @@ ROWS += access_rows_api_edits.ROWS
 ROWS += access_rows_outcomes.ROWS
 ROWS += access_rows_visits.ROWS
 ROWS += access_rows_planner.ROWS
+ROWS += access_rows_volunteers.ROWS

@@ -220,7 +220,7 @@ def test_a_volunteer_back_to_back_with_another_patrol_is_not_an_overlap(world, p
     assert _state(patrol)[0][0] == (SlotStatus.REQUESTED, ari.pk, None)
 
 
-def test_the_joint_page_offers_only_volunteers_free_at_that_time(world, patrol, ari, dina, coordinator):
+def test_the_joint_page_offers_volunteers_free_at_that_time_and_marks_the_others(world, patrol, ari, dina, coordinator):
     overlapping = _joint(make_site(world.area_a, name="Yavneh College"), starts_at=TOMORROW_9 + HOUR, places=1)
     back_to_back = _joint(make_site(world.area_a, name="Kerem House"), starts_at=TOMORROW_9 - 2 * HOUR, places=1)
     slot_fill(slot=overlapping.slots.get(), volunteer=ari, by=coordinator)
@@ -229,9 +229,12 @@ def test_the_joint_page_offers_only_volunteers_free_at_that_time(world, patrol, 
     page = world.client("coordinator").get(reverse("patrols:joint_patrol", args=[patrol.pk])).content.decode()
 
     # Ari is asked for 10:00–12:00 elsewhere, which slot_fill would refuse here; Dina's 07:00–09:00
-    # ends as this one starts, so she is offered.
-    assert f'<option value="{dina.pk}">{dina.call_sign} {dina.name}</option>' in page
-    assert f"{ari.call_sign} {ari.name}</option>" not in page
+    # ends as this one starts, so she is offered; Ari is shown, marked, and cannot be chosen.
+    assert f'<option value="{dina.pk}">{dina.call_sign} {dina.name} — 0 duties in 8 weeks</option>' in page
+    assert (
+        f'<option value="{ari.pk}" disabled>{ari.call_sign} {ari.name} — On a patrol at Yavneh College 10:00–12:00'
+        "</option>"
+    ) in page
 
 
 def test_a_declined_volunteer_elsewhere_is_free_again(world, patrol, ari, coordinator):
@@ -369,7 +372,9 @@ def test_a_refused_fill_is_shown_next_to_the_place_and_changes_nothing(world, pa
     assert _state(patrol) == before
 
 
-def test_the_volunteer_list_offers_only_those_who_can_patrol_that_day(world, patrol, ari, dina, coordinator):
+def test_the_volunteer_list_offers_those_who_can_patrol_that_day_and_marks_an_expired_card(
+    world, patrol, ari, dina, coordinator
+):
     make_volunteer(world.area_a, "HS-03", name="Ben Stern", card_expires=date(2025, 12, 1))
     make_volunteer(world.area_a, "HS-05", name="Sam Roth", active=False)
     make_volunteer(world.area_b, "HB-01", name="Eli Gold")
@@ -377,8 +382,9 @@ def test_the_volunteer_list_offers_only_those_who_can_patrol_that_day(world, pat
 
     html = _page(world, patrol).content.decode()
 
-    assert "HS-02 Dina Levy</option>" in html
-    for absent in ("HS-01 Ari Cohen</option>", "Ben Stern", "Sam Roth", "Eli Gold"):
+    assert f'<option value="{dina.pk}">HS-02 Dina Levy — 0 duties in 8 weeks</option>' in html
+    assert "disabled>HS-03 Ben Stern — CST card expired 1 Dec 2025</option>" in html
+    for absent in ("HS-01 Ari Cohen —", "Sam Roth", "Eli Gold"):
         assert absent not in html
 
 
@@ -429,10 +435,11 @@ def test_the_patrol_page_queries_do_not_grow_with_places(world, coordinator, dja
         slot_confirm(slot=slot, by=coordinator)
     client = world.client("coordinator")
     client.get(reverse("patrols:joint"))  # warm the session
-    # session, user, memberships, patrol, slots, volunteers to ask, history, the view record (audit)
-    with django_assert_num_queries(7):
+    # session, user with memberships, patrol, slots, the asks' links and emails, volunteers to ask (with
+    # their recent duties), their unavailable dates, their bookings, history, the view record (audit)
+    with django_assert_num_queries(10):
         client.get(reverse("patrols:joint_patrol", args=[small.pk]))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         html = client.get(reverse("patrols:joint_patrol", args=[large.pk])).content.decode()
     assert html.count('class="card slot"') == 8 and "8 of 8 confirmed" in html
 

@@ -7,12 +7,14 @@ from .absences import AbsenceCreateView, AbsenceDeleteView, AbsenceEditView, Abs
 from .board import RotaDayView, RotaRowsView, RotaView
 from .feed import calendar_feed
 from .joint import (
+    JointAskManyView,
     JointBriefingView,
     JointPatrolView,
     SlotConfirmView,
     SlotDeclineView,
     SlotFillView,
     SlotReleaseView,
+    VolunteerAvailabilityLinkView,
     slot_page_context,
 )
 from .officer import MyDayView, VisitArriveView, VisitLeaveView, my_day_service_worker
@@ -20,6 +22,8 @@ from .planner import JointPatrolsView
 from .runs import RunListView, RunProgressView, RunStartView
 
 __all__ = [
+    "JointAskManyView",
+    "VolunteerAvailabilityLinkView",
     "calendar_feed",
     "AbsenceCreateView",
     "AbsenceDeleteView",

@@ -3,8 +3,9 @@ from typing import cast
 from rest_framework import serializers
 
 from sites.api.serializers import FixedAreaField
+from sites.models import Site
 
-from ..models import Officer, Volunteer
+from ..models import Officer, Volunteer, VolunteerUnavailability
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -20,6 +21,12 @@ class VolunteerSerializer(serializers.ModelSerializer):
     """Full record with contact details: served to CST coordinators and admins only."""
 
     area = FixedAreaField()
+    home_site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text="The id of the site they usually guard (a site of the volunteer's area), or null.",
+    )
 
     class Meta:
         model = Volunteer
@@ -29,6 +36,8 @@ class VolunteerSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if areas is not None:
             cast(serializers.RelatedField, self.fields["area"]).queryset = areas
+            # An id of a site outside the caller's areas names no site.
+            cast(serializers.RelatedField, self.fields["home_site"]).queryset = Site.objects.filter(area__in=areas)
 
     def validate_call_sign(self, value: str) -> str:
         return value.strip().upper()
@@ -42,4 +51,16 @@ class VolunteerSerializer(serializers.ModelSerializer):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError({"call_sign": "This call sign is already used in this area."})
+        home_site = attrs.get("home_site", getattr(self.instance, "home_site", None))
+        if home_site is not None and area is not None and home_site.area_id != area.pk:
+            raise serializers.ValidationError({"home_site": "The home site must be a site of the volunteer's area."})
         return attrs
+
+
+class UnavailabilitySerializer(serializers.ModelSerializer):
+    """A local date the volunteer cannot patrol; asking them for a place that day is refused."""
+
+    class Meta:
+        model = VolunteerUnavailability
+        fields = ["on_date", "note", "created_at"]
+        read_only_fields = ["created_at"]

@@ -1,5 +1,12 @@
-from rest_framework import mixins, viewsets
+from datetime import date
 
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from calendar_rules.dates import parse_date_param
 from sites.access import access_for
 from sites.models import Role
 from sites.permissions import RolePermission
@@ -8,7 +15,7 @@ from sites.selectors import areas_with_role
 from .. import services
 from ..filters import OfficerFilter, VolunteerFilter
 from ..selectors import officers_visible_to, volunteers_for_coordination
-from .serializers import OfficerSerializer, VolunteerSerializer
+from .serializers import OfficerSerializer, UnavailabilitySerializer, VolunteerSerializer
 
 
 class OfficerViewSet(viewsets.ReadOnlyModelViewSet):
@@ -31,7 +38,9 @@ class VolunteerViewSet(
     viewsets.GenericViewSet,
 ):
     """CST volunteers of the caller's areas, with contact details: CST coordinators and admins.
-    Deactivate with `active: false`; volunteers are never deleted."""
+    Deactivate with `active: false`; volunteers are never deleted. `home_site` is the site they
+    usually guard (ranked first when asking for its places). `unavailability/` lists, adds and
+    (by date) removes the local dates a volunteer cannot patrol."""
 
     serializer_class = VolunteerSerializer
     permission_classes = [RolePermission]
@@ -53,3 +62,57 @@ class VolunteerViewSet(
         serializer.instance = services.volunteer_update(
             volunteer=serializer.instance, by=self.request.user, **serializer.validated_data
         )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The dates a volunteer cannot patrol",
+        description="Every date marked (by the volunteer from their availability link, or a coordinator), in order.",
+        responses={200: UnavailabilitySerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Mark a date the volunteer cannot patrol",
+        description=(
+            "Asking them for a place on a patrol that (local) date is refused from now on. Marking a "
+            "date already marked answers 200 with that mark and changes nothing."
+        ),
+        request=UnavailabilitySerializer,
+        responses={201: UnavailabilitySerializer, 200: UnavailabilitySerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def unavailability(self, request, pk=None):
+        volunteer = self.get_object()
+        if request.method == "GET":
+            rows = volunteer.unavailable_dates.order_by("on_date")
+            return Response(UnavailabilitySerializer(rows, many=True).data)
+        body = UnavailabilitySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        existed = volunteer.unavailable_dates.filter(on_date=body.validated_data["on_date"]).exists()
+        row = services.volunteer_unavailability_add(volunteer=volunteer, by=request.user, **body.validated_data)
+        return Response(
+            UnavailabilitySerializer(row).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Unmark a date",
+        parameters=[OpenApiParameter("on_date", str, OpenApiParameter.PATH, description="YYYY-MM-DD")],
+        request=None,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"unavailability/(?P<on_date>[0-9]{4}-[0-9]{2}-[0-9]{2})",
+        url_name="unavailability-date",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def unavailability_date(self, request, pk=None, on_date: str = ""):
+        volunteer = self.get_object()
+        try:
+            day: date = parse_date_param(on_date, name="on_date")
+        except ValueError:
+            raise Http404("No such date.") from None
+        if not services.volunteer_unavailability_remove(volunteer=volunteer, on_date=day, by=request.user):
+            raise Http404("This date is not marked.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
