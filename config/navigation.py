@@ -1,5 +1,6 @@
 """Navigation by role: the links the base layout shows to the signed-in user."""
 
+from functools import cache
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -26,19 +27,28 @@ LINKS = [
 ]
 
 
+@cache
+def _link_urls() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(label, url, roles) of each link whose page exists, reversed once per process: the
+    layout of every page needs them, and reversing fourteen names cost half a millisecond."""
+    links = []
+    for label, url_name, roles in LINKS:
+        try:
+            links.append((label, reverse(url_name), frozenset(roles)))
+        except NoReverseMatch:  # a page that a later part of the product provides
+            continue
+    return tuple(links)
+
+
 def navigation(request):
     access = access_for(getattr(request, "user", None))
     if access.user_id is None:
         return {"nav_links": []}
-    links: list[dict[str, Any]] = []
-    for label, url_name, roles in LINKS:
-        if not (access.is_admin or access.has_role(*roles)):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:  # a page that a later part of the product provides
-            continue
-        links.append({"label": label, "url": url, "active": False})
+    links: list[dict[str, Any]] = [
+        {"label": label, "url": url, "active": False}
+        for label, url, roles in _link_urls()
+        if access.is_admin or access.has_role(*roles)
+    ]
     # The current page is the link with the longest URL the path starts with (so /rules/calendar/
     # marks "Calendar", not also "Rules").
     matching = [link for link in links if request.path.startswith(link["url"])]
