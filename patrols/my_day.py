@@ -27,7 +27,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -150,11 +150,18 @@ class Week:
     pages: dict[tuple[bool, ...], str] = field(default_factory=dict)
 
 
-def _identity(access: Access, officer, today: date) -> tuple:
+def _identity(access: Access, officer, now: datetime) -> tuple:
     """What a kept week must have been built for, and under which stamps: the officer, their
-    areas with their stamps, the officer's own stamp, the first day."""
-    areas = tuple(sorted((pk, access.rota_stamps.get(pk)) for pk in access.area_ids(Role.OFFICER)))
-    return (officer.pk, officer.week_stamp, areas, today, MY_DAY_DAYS)
+    areas with their stamps and each area's own local date (selectors.my_day windows each area
+    by its own "today"), the officer's own stamp."""
+    known = access.area_names_zones
+    areas = tuple(
+        sorted(
+            (pk, access.rota_stamps.get(pk), now.astimezone(ZoneInfo(known[pk][1])).date() if pk in known else None)
+            for pk in access.area_ids(Role.OFFICER)
+        )
+    )
+    return (officer.pk, officer.week_stamp, areas, MY_DAY_DAYS)
 
 
 def officer_week(*, access: Access, officer, now: datetime) -> Week:
@@ -162,19 +169,14 @@ def officer_week(*, access: Access, officer, now: datetime) -> Week:
     (and kept). No query when kept; selectors.my_day's queries when not."""
     if not settings.MY_DAY_SNAPSHOTS:
         return Week(build_week(access=access, officer=officer, now=now), from_cache=False)
-    known = access.area_names_zones
-    # In selectors.my_day's order (by name): its first area's local date is "today".
-    area_ids = sorted(access.area_ids(Role.OFFICER), key=lambda pk: (known[pk][0], pk) if pk in known else ("", pk))
-    first = area_ids[0] if area_ids else None
-    today = now.astimezone(ZoneInfo(known[first][1])).date() if first in known else now.date()
-    identity = _identity(access, officer, today)
+    identity = _identity(access, officer, now)
     local = caches["local"]
     key = _week_key(access.user_id or 0)
     kept = local.get(key)
     if kept is not None and kept["identity"] == identity:
         return Week(kept["days"], from_cache=True, identity=identity, pages=kept["pages"])
     days = build_week(access=access, officer=officer, now=now)
-    if None in (stamp for _pk, stamp in identity[2]):  # a stamp not read with the roles: keep nothing
+    if any(stamp is None or day is None for _pk, stamp, day in identity[2]):  # not read with the roles
         return Week(days, from_cache=False)
     local.set(key, {"identity": identity, "days": days, "pages": {}}, timeout=SNAPSHOT_SECONDS)
     return Week(days, from_cache=False, identity=identity)

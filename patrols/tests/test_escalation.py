@@ -130,12 +130,14 @@ def test_the_digest_is_emailed_and_a_coordinators_waits_over_shabbat(short, sett
     friday = datetime(2026, 1, 9, 10, 0, tzinfo=UTC)
     escalation_digests_queue(now=friday)
     notifications_send_due(now=friday)
-    assert sorted(message.to[0] for message in mail.outbox) == [
+    # (The outbox also sends the ask emails of the places filled in setting up.)
+    digests = [message for message in mail.outbox if "CST places still open" in message.subject]
+    assert sorted(message.to[0] for message in digests) == [
         "c2@example.org",
         "coordinator@example.org",
         "inspector_a@example.org",
     ]
-    assert mail.outbox[0].subject.startswith("Shomer: 4 CST places still open")
+    assert digests[0].subject.startswith("Shomer: 4 CST places still open")
     # An area whose lead falls after candle-lighting (Friday 18:00): the inspector's goes, the
     # coordinators' wait until havdalah.
     mail.outbox.clear()

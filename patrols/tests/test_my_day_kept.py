@@ -5,7 +5,7 @@ served without the week's queries."""
 
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -216,3 +216,28 @@ def test_without_kept_weeks_every_load_builds_the_week(setup):
         assert _kept_queries(client) > KEPT_QUERIES
         patrol_update(patrol=patrol, by=None, expected_version=None, starts_at=TOMORROW_9 + HOUR / 2)
         assert "09:30–10:00" in _page(client)
+
+
+def test_a_kept_week_follows_each_areas_own_day(world, stopped_clock):
+    """An officer of two areas far apart in time: when the far one's day turns (and the first
+    area's has not), its next day comes into the week."""
+    from sites.services import membership_grant
+
+    officer = world.users["officer"].officer
+    far = world.area_b
+    far.timezone = "Pacific/Auckland"  # 13 hours ahead of London in January
+    far.save()
+    membership_grant(user=officer.user, area=far, role=Role.OFFICER)
+    # 10:00 on Tuesday 13 January in Auckland: eight days after Auckland's Monday 5th ends.
+    patrol = patrol_create_manual(
+        site=world.objects["site_b"],
+        starts_at=datetime(2026, 1, 12, 21, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 12, 22, 0, tzinfo=UTC),
+        by=None,
+    )
+    assignment_create(patrol=patrol, officer=officer, by=None)
+    client = world.client("officer")
+    assert f'id="patrol-{patrol.pk}"' not in _page(client)  # 20:00 on the 5th in Auckland
+    assert _kept_queries(client) == KEPT_QUERIES - 1  # kept (no patrol shown: no view record)
+    stopped_clock.move_to(datetime(2026, 1, 5, 11, 30, tzinfo=UTC))  # 00:30 on the 6th there
+    assert f'id="patrol-{patrol.pk}"' in _page(client)
