@@ -237,7 +237,8 @@ def test_a_kept_week_follows_each_areas_own_day(world, stopped_clock):
     )
     assignment_create(patrol=patrol, officer=officer, by=None)
     client = world.client("officer")
-    assert f'id="patrol-{patrol.pk}"' not in _page(client)  # 20:00 on the 5th in Auckland
+    stopped_clock.move_to(datetime(2026, 1, 5, 10, 55, tzinfo=UTC))  # 23:55 on the 5th in Auckland
+    assert f'id="patrol-{patrol.pk}"' not in _page(client)
     assert _kept_queries(client) == KEPT_QUERIES - 1  # kept (no patrol shown: no view record)
-    stopped_clock.move_to(datetime(2026, 1, 5, 11, 30, tzinfo=UTC))  # 00:30 on the 6th there
+    stopped_clock.move_to(datetime(2026, 1, 5, 11, 5, tzinfo=UTC))  # 00:05 on the 6th there
     assert f'id="patrol-{patrol.pk}"' in _page(client)
