@@ -17,3 +17,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Sessions in the database whatever the cache (CI sets REDIS_URL, which makes production read
+# them from the cache): the suite counts queries, and must count the same everywhere.
+# sites/tests/test_auth_backend.py checks the cached sessions on their own.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

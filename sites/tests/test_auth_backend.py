@@ -41,3 +41,14 @@ def test_a_deactivated_account_is_signed_out_on_its_next_request(world):
     user.save()
     response = client.get(reverse("patrols:my_day"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_with_cached_sessions_a_signed_in_page_reads_no_session_row(world):
+    from django.test import override_settings
+
+    with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cached_db"):
+        client = world.client("officer")
+        client.get(reverse("people:profile"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("people:profile")).status_code == 200
+    assert not [q for q in captured.captured_queries if '"django_session"' in q["sql"]]
