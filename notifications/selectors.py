@@ -52,6 +52,15 @@ def outbox_for(access: Access) -> QuerySet[Notification]:
     return queryset.filter(Q(area_id__in=inspected) | Q(area_id__in=coordinated, audience=Audience.CST))
 
 
+def shown_email(access: Access, notification: Notification) -> str | None:
+    """The address a message went to, as the outbox may show it to this user: a CST volunteer's
+    is a contact detail (DESIGN.md §6), shown only to an administrator or a CST coordinator of the
+    message's area, and None to anyone else (an inspector). Users' addresses are shown as they are."""
+    if notification.to_volunteer_id is not None and not access.holds(Role.CST_COORDINATOR, notification.area_id):
+        return None
+    return notification.to_email
+
+
 # Failed sends stay counted on the inspector's Today panel this long after they were queued.
 FAILED_RECENT_DAYS = 7
 

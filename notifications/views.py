@@ -7,7 +7,7 @@ from sites.permissions import RoleRequiredMixin
 
 from .forms import OutboxPageForm
 from .models import NotificationStatus
-from .selectors import outbox_for
+from .selectors import outbox_for, shown_email
 
 PAGE_ROWS = 50
 
@@ -34,6 +34,9 @@ class OutboxView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         rows = list(self.object_list[: PAGE_ROWS + 1])
         shown = rows[:PAGE_ROWS]
+        for message in shown:
+            # A CST volunteer's address only to an admin or a coordinator of the area (DESIGN.md §6).
+            message.shown_email = shown_email(self.access, message)
         status = self.form.cleaned_data.get("status", "") if self.form.is_valid() else ""
         return super().get_context_data(
             object_list=shown,

@@ -4,9 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from sites.access import ANONYMOUS, access_for
 from sites.models import Area
 
 from ..models import Notification
+from ..selectors import shown_email
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -22,6 +24,11 @@ class NotificationSerializer(serializers.ModelSerializer):
     )
     recipient = serializers.CharField(source="recipient_label", read_only=True, help_text="Who it is to, by name.")
     about_type = serializers.SerializerMethodField(help_text='What it is about, e.g. "patrols.patrol" (or null).')
+    to_email = serializers.SerializerMethodField(
+        help_text="The address it went to (blank until sent). Null for a message to a CST volunteer "
+        "unless the caller is an administrator or a CST coordinator of its area: a volunteer's "
+        "address is a contact detail (DESIGN.md §6)."
+    )
 
     class Meta:
         model = Notification
@@ -46,6 +53,12 @@ class NotificationSerializer(serializers.ModelSerializer):
             "sent_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_to_email(self, notification: Notification) -> str | None:
+        request = self.context.get("request")
+        access = access_for(request.user) if request is not None else ANONYMOUS
+        return shown_email(access, notification)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_about_type(self, notification: Notification) -> str | None:

@@ -131,3 +131,25 @@ def test_the_endpoint_is_in_the_schema(world):
     assert {"status", "kind", "area", "cursor", "page_size"} <= {p["name"] for p in operation["parameters"]}
     assert "/api/v1/notifications/{id}/" in schema["paths"]
     assert NotificationStatus.FAILED in str(schema["components"]["schemas"])
+
+
+def test_a_volunteers_address_is_shown_only_to_an_admin_or_their_areas_coordinator(world, messages):
+    # DESIGN.md §6: inspectors get no volunteer contact details; police rows keep their address.
+    from notifications.models import Notification
+
+    Notification.objects.filter(pk=messages["cst_a"].pk).update(to_email="volunteer@example.org")
+    Notification.objects.filter(pk=messages["police_a"].pk).update(to_email="inspector@example.org")
+
+    def emails(persona):
+        response = world.client(persona).get(URL)
+        assert response.status_code == 200, response.content
+        return {row["id"]: row["to_email"] for row in response.json()["results"]}
+
+    cst, police = messages["cst_a"].pk, messages["police_a"].pk
+    assert emails("inspector_a")[cst] is None
+    assert emails("inspector_a")[police] == "inspector@example.org"
+    detail = world.client("inspector_a").get(reverse("notification-detail", args=[cst])).json()
+    assert detail["to_email"] is None
+    assert emails("coordinator")[cst] == "volunteer@example.org"
+    assert emails("admin")[cst] == "volunteer@example.org"
+    assert emails("admin")[police] == "inspector@example.org"

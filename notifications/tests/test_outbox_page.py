@@ -45,3 +45,21 @@ def test_older_messages_are_a_keyset_page_away(world, monkeypatch):
     second = client.get(reverse("notifications:outbox"), {"before": made[1].pk})
     assert [m.pk for m in second.context["object_list"]] == [made[0].pk]
     assert second.context["next_before"] is None
+
+
+def test_a_volunteers_address_is_on_the_page_only_for_an_admin_or_their_areas_coordinator(world):
+    # DESIGN.md §6: inspectors get no volunteer contact details; police rows keep their address.
+    from notifications.models import Notification
+
+    volunteer = queue(world.area_a, "cst-a", to_volunteer=world.objects["volunteer_a"])
+    police = queue(world.area_a, "police-a", to_user=world.users["inspector_a"])
+    Notification.objects.filter(pk=volunteer.pk).update(to_email="volunteer@example.org")
+    Notification.objects.filter(pk=police.pk).update(to_email="inspector@example.org")
+    url = reverse("notifications:outbox")
+
+    page = world.client("inspector_a").get(url).content.decode()
+    assert "About cst-a" in page and "volunteer@example.org" not in page
+    assert "inspector@example.org" in page
+    assert "volunteer@example.org" in world.client("coordinator").get(url).content.decode()
+    page = world.client("admin").get(url).content.decode()
+    assert "volunteer@example.org" in page and "inspector@example.org" in page

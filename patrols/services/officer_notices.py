@@ -16,9 +16,15 @@ so a run causes none of these. What the emails say: patrols/officer_emails.py.
 Event keys (each once per recipient, notifications.Notification): `assigned:<assignment>`,
 `unassigned:<assignment>`, `moved:<patrol>:<version>`, `cancelled:<patrol>:<version>`,
 `restored:<patrol>:<version>` — one edit, one email, however often the request is retried — and
-`duty-reminder:<local date>`: one reminder per officer per duty day, whatever the number of
-workers or beat runs (an officer on duty that day in two areas whose evenings come at different
-times, in different zones, gets the first area's list only).
+`duty-reminder:<area id>:<local date>`: one reminder per officer, area and duty day, whatever the
+number of workers or beat runs (an officer on duty that day in two areas gets one from each, on
+each area's own evening, filed under that area and listing its duties only; a reminder queued
+under the earlier key `duty-reminder:<local date>` counts for its row's area).
+
+An officer is emailed only about patrols of the areas where they hold the officer role, as My day
+shows them (patrols.selectors.my_day): one taken off an area's officers (now, say, only a CST
+coordinator there) hears nothing more of its patrols, and no officer email is ever of CST
+audience (which every coordinator of the area would see in the outbox).
 """
 
 from __future__ import annotations
@@ -28,15 +34,14 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
-from notifications.models import Audience, Notification, NotificationKind
-from notifications.selectors import user_audience
+from notifications.models import Notification, NotificationKind
 from notifications.services import notification_queue
 from people.models import Officer
 from sites.history import editor_user
-from sites.models import Area
+from sites.models import Area, Membership, Role
 
 from .. import officer_emails
 from ..models import Assignment, Patrol, PatrolStatus
@@ -78,9 +83,21 @@ def _wants_changes(officer: Officer, by: Editor) -> bool:
     return editor is None or editor.pk != user.pk  # nobody is told of their own edit
 
 
-def _queue(*, officer: Officer, area: Area, kind: str, event_key: str, compose: Compose, about: Patrol) -> bool:
-    detailed = user_audience(officer.user, area) == Audience.POLICE
-    subject, body = compose(detailed)
+def _is_officer_in(officer: Officer, area: Area) -> bool:
+    """Whether the officer's user holds the officer role in `area` (DESIGN.md §6: an officer sees
+    their own patrols in the areas where they are an officer, as My day does)."""
+    return Membership.objects.filter(user_id=officer.user_id, area=area, group__name=Role.OFFICER).exists()
+
+
+def _queue(
+    *, officer: Officer, area: Area, kind: str, event_key: str, compose: Compose, about: Patrol, checked: bool = False
+) -> bool:
+    """Queue one email to the officer about `area`'s patrol, unless they no longer hold the officer
+    role there (`checked`: the caller already knows they do). Such an email is always of police
+    audience, so it may carry the times (and the site, where the area allows it)."""
+    if not checked and not _is_officer_in(officer, area):
+        return False
+    subject, body = compose(True)
     return (
         notification_queue(
             kind=kind, event_key=event_key, subject=subject, body=body, area=area, to_user=officer.user, about=about
@@ -182,11 +199,12 @@ def notify_restored(*, patrol: Patrol, by: Editor) -> int:
 
 def duty_reminders_queue(*, now: datetime) -> int:
     """Queue the evening reminder for every officer with a duty tomorrow, in each area where it
-    is past REMINDER_FROM (local) today: their scheduled patrols of tomorrow's local date, one
-    email per officer and duty day (event key `duty-reminder:<date>`; a second run, a second
-    worker, or the officer's second area that day queues nothing more). Only officers who want
-    it (Officer.notify_evening_reminder), active, with an active account. Returns how many were
-    queued. Safe to run at any time and in several workers at once."""
+    is past REMINDER_FROM (local) today: their scheduled patrols of tomorrow's local date in that
+    area, one email per officer, area and duty day (event key `duty-reminder:<area id>:<date>`; a
+    second run or a second worker queues nothing more). Only officers who want it
+    (Officer.notify_evening_reminder), active, with an active account, and only about the areas
+    where they hold the officer role. Returns how many were queued. Safe to run at any time and
+    in several workers at once."""
     windows = Q()
     days: dict[int, date] = {}
     for area in Area.objects.all():
@@ -209,29 +227,38 @@ def duty_reminders_queue(*, now: datetime) -> int:
             officer__active=True,
             officer__notify_evening_reminder=True,
             officer__user__is_active=True,
+            # Only where the officer still holds the officer role (one membership row per user,
+            # area and role: no duplicates).
+            officer__user__memberships__area=F("patrol__area"),
+            officer__user__memberships__group__name=Role.OFFICER,
         )
         .select_related("patrol__area", "patrol__site", "officer__user")
-        .order_by("officer_id", "patrol__starts_at", "patrol_id")
+        .order_by("officer_id", "patrol__area_id", "patrol__starts_at", "patrol_id")
     )
-    duties: dict[tuple[int, date], list[Patrol]] = {}
+    duties: dict[tuple[int, int], list[Patrol]] = {}
     officers: dict[int, Officer] = {}
     for assignment in assignments:
         patrol = assignment.patrol
         officers[assignment.officer_id] = assignment.officer
-        duties.setdefault((assignment.officer_id, days[patrol.area_id]), []).append(patrol)
+        duties.setdefault((assignment.officer_id, patrol.area_id), []).append(patrol)
     # The reminders already queued, in one query: the beat runs 24 times an evening, and each run
     # after the first should cost one query per area, not one per officer (the unique event key
-    # still settles a race between two workers).
+    # still settles a race between two workers). A reminder under the earlier key (the date only)
+    # counts for the area it was filed under.
+    keys = {_reminder_key(area_id, day) for area_id, day in days.items()}
+    legacy_keys = {f"duty-reminder:{day.isoformat()}" for day in days.values()}
     reminded = set(
         Notification.objects.filter(
             to_user_id__in={officer.user_id for officer in officers.values()},
-            event_key__in={f"duty-reminder:{day.isoformat()}" for day in days.values()},
-        ).values_list("to_user_id", "event_key")
+            event_key__in=keys | legacy_keys,
+        ).values_list("to_user_id", "area_id", "event_key")
     )
     queued = 0
     link = my_day_link()
-    for (officer_id, day), patrols in duties.items():
-        if (officers[officer_id].user_id, f"duty-reminder:{day.isoformat()}") in reminded:
+    for (officer_id, area_id), patrols in duties.items():
+        user_id, day = officers[officer_id].user_id, days[area_id]
+        event_key = _reminder_key(area_id, day)
+        if {(user_id, area_id, event_key), (user_id, area_id, f"duty-reminder:{day.isoformat()}")} & reminded:
             continue
         listed = [duty_of(patrol) for patrol in patrols]
 
@@ -242,8 +269,13 @@ def duty_reminders_queue(*, now: datetime) -> int:
             officer=officers[officer_id],
             area=patrols[0].area,
             kind=NotificationKind.DUTY_REMINDER,
-            event_key=f"duty-reminder:{day.isoformat()}",
+            event_key=event_key,
             compose=compose,
             about=patrols[0],
+            checked=True,  # the query kept only areas where they hold the officer role
         )
     return queued
+
+
+def _reminder_key(area_id: int, day: date) -> str:
+    return f"duty-reminder:{area_id}:{day.isoformat()}"

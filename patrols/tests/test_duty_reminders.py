@@ -59,7 +59,11 @@ def test_the_reminder_goes_from_six_in_the_evening_once_listing_tomorrows_patrol
     for later in (15, 30, 5 * 60):  # the next beat runs, and a second worker, queue nothing more
         assert duty_reminders_queue(now=MONDAY_EVENING + timedelta(minutes=later)) == 0
     [reminder] = reminders()
-    assert (reminder.to_user, reminder.about, reminder.event_key) == (officer.user, early, "duty-reminder:2026-01-06")
+    assert (reminder.to_user, reminder.about, reminder.event_key) == (
+        officer.user,
+        early,
+        f"duty-reminder:{world.area_a.pk}:2026-01-06",
+    )
     notifications_send_due()
     [message] = mail.outbox
     assert message.subject == "Shomer: your duty tomorrow, Tuesday 6 January 2026"
@@ -74,7 +78,7 @@ def test_tuesday_evening_reminds_of_wednesday(world, officer):
     on_patrol(officer, world.objects["site_a"], TUESDAY_9 + 24 * HOUR)
     assert duty_reminders_queue(now=MONDAY_EVENING) == 0
     assert duty_reminders_queue(now=MONDAY_EVENING + 24 * HOUR) == 1
-    assert reminders()[0].event_key == "duty-reminder:2026-01-07"
+    assert reminders()[0].event_key == f"duty-reminder:{world.area_a.pk}:2026-01-07"
 
 
 def test_a_patrol_just_after_midnight_belongs_to_tomorrow_and_a_cancelled_one_is_left_out(world, officer):
@@ -111,8 +115,67 @@ def test_each_area_is_reminded_at_six_in_its_own_time(world, officer):
     assert reminders()[0].to_user == officer.user
     assert duty_reminders_queue(now=datetime(2026, 1, 5, 23, 0, tzinfo=UTC)) == 1  # 18:00 in New York
     ny = reminders()[1]
-    assert (ny.to_user, ny.area, ny.event_key) == (newyork_officer, world.area_b, "duty-reminder:2026-01-06")
+    assert (ny.to_user, ny.area, ny.event_key) == (
+        newyork_officer,
+        world.area_b,
+        f"duty-reminder:{world.area_b.pk}:2026-01-06",
+    )
     assert "Tuesday 6 January 2026, 09:00–10:00" in ny.body
+
+
+def test_an_officer_of_two_areas_gets_each_areas_reminder_on_its_own_evening(world, officer):
+    from sites.services import membership_grant
+
+    world.area_b.timezone = "America/New_York"
+    world.area_b.save()
+    membership_grant(user=officer.user, area=world.area_b, role=Role.OFFICER)
+    site_b = make_site(world.area_b, name="Park Avenue Shul")
+    london = on_patrol(officer, world.objects["site_a"], TUESDAY_9)
+    newyork = on_patrol(officer, site_b, TUESDAY_9 + 5 * HOUR)  # 09:00 in New York
+    assert duty_reminders_queue(now=MONDAY_EVENING) == 1  # London's evening only
+    [first] = reminders()
+    assert (first.area, first.about, first.event_key) == (
+        world.area_a,
+        london,
+        f"duty-reminder:{world.area_a.pk}:2026-01-06",
+    )
+    assert "Tomorrow you are on 1 patrol:\n- Tuesday 6 January 2026, 09:00–10:00" in first.body
+    assert duty_reminders_queue(now=datetime(2026, 1, 5, 23, 0, tzinfo=UTC)) == 1  # 18:00 in New York
+    second = reminders()[1]
+    assert (second.area, second.about, second.event_key) == (
+        world.area_b,
+        newyork,
+        f"duty-reminder:{world.area_b.pk}:2026-01-06",
+    )
+    assert "Tomorrow you are on 1 patrol:\n- Tuesday 6 January 2026, 09:00–10:00" in second.body
+    assert second.audience == first.audience == "police"
+    assert duty_reminders_queue(now=datetime(2026, 1, 5, 23, 15, tzinfo=UTC)) == 0
+
+
+def test_no_reminder_about_an_area_where_the_officer_role_was_removed(world, officer):
+    from sites.models import Membership
+    from sites.services import membership_grant
+
+    on_patrol(officer, world.objects["site_a"], TUESDAY_9)
+    Membership.objects.filter(user=officer.user, area=world.area_a).delete()  # off the area's officers
+    membership_grant(user=officer.user, area=world.area_a, role=Role.CST_COORDINATOR)
+    assert duty_reminders_queue(now=MONDAY_EVENING) == 0
+    assert reminders() == []
+
+
+def test_a_reminder_queued_under_the_earlier_key_is_not_sent_twice(world, officer):
+    from notifications.services import notification_queue
+
+    on_patrol(officer, world.objects["site_a"], TUESDAY_9)
+    notification_queue(
+        kind=NotificationKind.DUTY_REMINDER,
+        event_key="duty-reminder:2026-01-06",
+        subject="s",
+        body="b",
+        area=world.area_a,
+        to_user=officer.user,
+    )
+    assert duty_reminders_queue(now=MONDAY_EVENING) == 0
 
 
 def test_the_beat_task_queues_and_the_outbox_sends(world, officer):

@@ -264,13 +264,23 @@ def test_the_generator_never_moves_a_patrol_an_officer_is_on_so_it_emails_nobody
     assert to_officer(officer)[0].status == NotificationStatus.PENDING
 
 
-def test_an_officer_who_is_now_only_a_cst_coordinator_in_the_area_gets_the_day_only(world, officer, inspector, patrol):
+def test_an_officer_who_is_now_only_a_cst_coordinator_in_the_area_is_not_emailed_of_its_patrols(
+    world, officer, inspector, patrol
+):
+    # As My day: an officer hears only of patrols of the areas where they hold the officer role,
+    # and no message of theirs is CST audience (which every coordinator sees in the outbox).
     from sites.models import Membership
 
     assignment_create(patrol=patrol, officer=officer, by=inspector)
+    other = patrol_create_manual(
+        site=world.objects["site_a"], starts_at=TOMORROW_9 + 4 * HOUR, ends_at=TOMORROW_9 + 5 * HOUR, by=None
+    )
+    on_other = assignment_create(patrol=other, officer=officer, by=inspector)
     Membership.objects.filter(user=officer.user, area=world.area_a).delete()  # off the area's officers
     membership_grant(user=officer.user, area=world.area_a, role=Role.CST_COORDINATOR)
+    before = len(to_officer(officer))
+    patrol_update(patrol=patrol, by=inspector, expected_version=None, starts_at=TOMORROW_9 + HOUR)
     patrol_cancel(patrol=patrol, by=inspector, reason="Off", expected_version=None)
-    [cancelled] = to_officer(officer, NotificationKind.PATROL_CANCELLED)
-    assert cancelled.audience == Audience.CST
-    assert "Tuesday 6 January 2026" in cancelled.body and "09:00" not in cancelled.body
+    assignment_delete(assignment=on_other, by=inspector)
+    assert len(to_officer(officer)) == before
+    assert not Notification.objects.filter(to_user=officer.user, audience=Audience.CST).exists()
