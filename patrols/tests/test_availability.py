@@ -36,6 +36,11 @@ def _send_link(world, volunteer) -> str:
     return re.search(r"https?://[^/\s]+(/v/availability/[^/\s]+/)", body).group(1)
 
 
+def _shown(path) -> list[str]:
+    """The dates the availability page shows, as its form posts them back."""
+    return re.findall(r'name="shown" value="([0-9-]+)"', Client().get(path).content.decode())
+
+
 def _marked(volunteer):
     return sorted(VolunteerUnavailability.objects.filter(volunteer=volunteer).values_list("on_date", flat=True))
 
@@ -55,12 +60,34 @@ def test_the_coordinator_emails_the_link_and_the_volunteer_marks_days(world, ari
     assert saved.status_code == 200 and "Saved" in saved.content.decode()
     assert _marked(ari) == [SATURDAY, date(2026, 1, 13), NEXT_SATURDAY]
 
-    # Unticking a listed day unmarks it; a date the page never listed cannot be touched.
-    Client().post(path, {"unavailable": ["2026-01-13", "2026-01-17", "2026-01-05", "nonsense"]})
+    # Unticking a shown day unmarks it; a date the page never listed cannot be touched.
+    shown = _shown(path)
+    assert "2026-01-13" in shown and "2026-01-10" in shown
+    Client().post(path, {"shown": shown, "unavailable": ["2026-01-13", "2026-01-17", "2026-01-05", "nonsense"]})
     assert _marked(ari) == [date(2026, 1, 13), NEXT_SATURDAY]
     # The coordinator sees them on the volunteer's page.
     html = world.client("coordinator").get(reverse("people:volunteer_edit", args=[ari.pk])).content.decode()
     assert "Tue 13 Jan 2026" in html and "Sat 17 Jan 2026" in html
+
+
+def test_a_form_cannot_unmark_a_date_marked_after_it_was_opened(world, ari):
+    path = _send_link(world, ari)
+    shown = _shown(path)  # the volunteer opens the page: nothing marked
+    assert "2026-01-10" in shown and "2026-01-14" not in shown
+    # Meanwhile a coordinator marks a Wednesday and the Saturday after next for them.
+    client = world.client("coordinator")
+    url = reverse("volunteer-unavailability", args=[ari.pk])
+    for day in ("2026-01-14", "2026-01-17"):
+        assert client.post(url, {"on_date": day}, format="json").status_code == 201
+    # The volunteer saves the page they opened, ticking only the first Saturday. The Saturday
+    # after next was shown unticked, so it is their answer and unmarked; the Wednesday was never
+    # shown, so it stays.
+    saved = Client().post(path, {"shown": shown, "unavailable": ["2026-01-10"]})
+    assert saved.status_code == 200
+    assert _marked(ari) == [SATURDAY, date(2026, 1, 14)]
+    # A form that showed nothing (posted without `shown`) unmarks nothing.
+    Client().post(path, {"unavailable": []})
+    assert _marked(ari) == [SATURDAY, date(2026, 1, 14)]
 
 
 def test_a_past_other_date_is_refused_and_nothing_saved(world, ari):

@@ -4,7 +4,8 @@
   time and site and a button; only the button's POST answers (a mail scanner following the link
   changes nothing).
 - `/v/availability/<signed>/`: the volunteer's coming Shabbatot and festival days, each a box to
-  tick when they cannot patrol; POST saves them.
+  tick when they cannot patrol; POST saves them (only the days the page showed: each is posted
+  back as a hidden `shown` field).
 
 The secret in the URL is the credential. A link that cannot act gets a page saying why — not
 recognised (mistyped or altered: 404), already answered, withdrawn or expired (410) — and changes
@@ -177,6 +178,7 @@ class AvailabilityView(View):
             availability_services.availability_save(
                 volunteer=volunteer,
                 unavailable=request.POST.getlist("unavailable"),
+                shown=request.POST.getlist("shown"),
                 other_date=request.POST.get("other_date", ""),
                 now=timezone.now(),
             )
