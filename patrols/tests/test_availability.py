@@ -125,6 +125,21 @@ def test_withdrawing_the_links_kills_the_old_ones_and_a_new_one_works(world, ari
     assert new != old and Client().get(new).status_code == 200
 
 
+def test_a_new_email_address_or_a_deactivation_withdraws_the_availability_links(world, ari):
+    old = _send_link(world, ari)
+    client = world.client("coordinator")
+    edited = client.patch(reverse("volunteer-detail", args=[ari.pk]), {"email": "ari.new@example.org"}, format="json")
+    assert edited.status_code == 200
+    dead = Client().post(old, {"unavailable": ["2026-01-10"]})
+    assert dead.status_code == 410 and "withdrawn" in dead.content.decode()
+    second = _send_link(world, ari)
+    for active in ("0", "1"):
+        client.post(reverse("people:volunteer_active", args=[ari.pk]), {"active": active})
+    dead = Client().post(second, {"unavailable": ["2026-01-10"]})
+    assert dead.status_code == 410 and "withdrawn" in dead.content.decode()
+    assert _marked(ari) == []
+
+
 def test_no_link_for_a_volunteer_without_email(world, ari):
     ari.email = ""
     ari.save()
