@@ -15,6 +15,7 @@ from django.urls import reverse
 from conftest import make_user, make_volunteer
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.services import notifications_send_due
+from patrols.availability_links import make_token
 from patrols.models import InvitationAnswer, PatrolKind, SlotInvitation, SlotStatus, VolunteerSlot
 from patrols.services import (
     patrol_cancel,
@@ -130,9 +131,22 @@ def test_the_accept_page_shows_time_and_site_and_a_get_changes_nothing(patrol, a
     page = response.content.decode()
     assert "Beth Test Synagogue" in page and "09:00–11:00" in page and "Yes, I will be there" in page
     assert response["Referrer-Policy"] == "same-origin"
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
     Client().get(links["decline"])
     assert _state(slot) == (SlotStatus.REQUESTED, ari.pk)
     assert SlotInvitation.objects.get().answered_at is None
+
+
+def test_the_link_pages_are_never_cached_even_without_the_middleware(patrol, ari, coordinator, world, settings):
+    # They show a future patrol's time and site without a login: the view itself says no-store.
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "config.middleware.no_store"]
+    _ask(patrol, ari, coordinator)
+    links = _sent_links("ari@example.org")
+    token = make_token(volunteer_id=ari.pk, links_version=ari.links_version)
+    for path in (links["accept"], links["decline"], f"/v/availability/{token}/", "/v/not-a-link/accept/"):
+        cache_control = {part.strip() for part in Client().get(path)["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= cache_control, path
 
 
 def test_accepting_confirms_the_place_records_the_volunteer_and_tells_the_coordinators(patrol, ari, coordinator, world):
