@@ -180,11 +180,39 @@ def test_api_unavailability_of_another_areas_volunteer_is_not_found(world):
 # ---- home site -------------------------------------------------------------------------------------
 
 
-def test_home_site_must_be_a_site_of_the_volunteers_area(world, ari):
+def _joint_patrol_at(site):
+    from patrols.models import PatrolKind
+    from patrols.services import patrol_create_manual
+
+    starts = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    patrol_create_manual(
+        site=site,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        by=None,
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+    )
+
+
+REFUSED = "Choose an active site of the volunteer&#x27;s area that has joint patrols."
+
+
+def test_home_site_must_be_an_active_site_of_the_volunteers_area_with_joint_patrols(world, ari):
     client = world.client("coordinator")
     url = reverse("volunteer-detail", args=[ari.pk])
-    assert client.patch(url, {"home_site": world.objects["site_b"].pk}, format="json").status_code == 400
+    _joint_patrol_at(world.objects["site_b"])  # another area's
+    police_only = make_site(world.area_a, name="Police Only House")  # no joint patrol
+    closed = make_site(world.area_a, name="Closed Shul")
+    _joint_patrol_at(closed)
+    closed.active = False
+    closed.save()
+    for site in (world.objects["site_b"], police_only, closed):
+        refused = client.patch(url, {"home_site": site.pk}, format="json")
+        assert refused.status_code == 400, site
+        assert refused.data["home_site"] == ["Choose an active site of the volunteer's area that has joint patrols."]
     own = make_site(world.area_a, name="Kerem House")
+    _joint_patrol_at(own)
     response = client.patch(url, {"home_site": own.pk}, format="json")
     assert response.status_code == 200 and response.data["home_site"] == own.pk
     ari.refresh_from_db()
@@ -194,8 +222,12 @@ def test_home_site_must_be_a_site_of_the_volunteers_area(world, ari):
 def test_home_site_on_the_volunteer_form(world, ari):
     client = world.client("coordinator")
     url = reverse("people:volunteer_edit", args=[ari.pk])
+    police_only = make_site(world.area_a, name="Police Only House")
+    _joint_patrol_at(world.objects["site_a"])
+    _joint_patrol_at(world.objects["site_b"])
     page = client.get(url).content.decode()
-    assert "Beth Test Synagogue (Area A)" in page and "Other Area Synagogue" not in page
+    assert "Beth Test Synagogue (Area A)" in page
+    assert "Other Area Synagogue" not in page and "Police Only House" not in page  # §6
     fields = {
         "call_sign": ari.call_sign,
         "name": ari.name,
@@ -208,5 +240,20 @@ def test_home_site_on_the_volunteer_form(world, ari):
     ari.refresh_from_db()
     assert ari.home_site == world.objects["site_a"]
     with time_machine.travel(datetime(2026, 1, 5, 8, 0, tzinfo=UTC)):
-        refused = client.post(url, {**fields, "home_site": world.objects["site_b"].pk})
-    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+        for site in (world.objects["site_b"], police_only):
+            refused = client.post(url, {**fields, "home_site": site.pk})
+            assert refused.status_code == 200 and REFUSED in refused.content.decode()
+    ari.refresh_from_db()
+    assert ari.home_site == world.objects["site_a"]
+
+
+def test_a_home_site_set_before_is_kept_when_the_volunteer_is_edited(world, ari):
+    # Set by an administrator before the rule: another edit does not silently drop it.
+    police_only = make_site(world.area_a, name="Police Only House")
+    ari.home_site = police_only
+    ari.save()
+    url = reverse("volunteer-detail", args=[ari.pk])
+    response = world.client("coordinator").patch(url, {"name": "Ari Cohn", "home_site": police_only.pk}, format="json")
+    assert response.status_code == 200
+    ari.refresh_from_db()
+    assert ari.home_site == police_only
