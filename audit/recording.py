@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
@@ -77,14 +78,16 @@ class PatrolViewAuditAPIMixin(_APIView):
 
 
 class PatrolViewAuditAdminMixin(_Admin):
-    """For a ModelAdmin listing patrols, or rows that name one (`audit_patrol_attr = "patrol"`):
+    """For a ModelAdmin listing patrols, or rows that name one (`audit_patrol_attr = "patrol"`, or
+    a dotted path such as "slot.patrol"):
     the change list and the object page record what they show, under the admin's route name
     (e.g. "admin:patrols_patrol_changelist"). Administrators are recorded like everyone else."""
 
     audit_patrol_attr = ""  # "": the rows are patrols
 
     def _shown_patrols(self, objects) -> list:
-        return [getattr(obj, self.audit_patrol_attr) if self.audit_patrol_attr else obj for obj in objects]
+        patrol_of = attrgetter(self.audit_patrol_attr) if self.audit_patrol_attr else None
+        return [patrol_of(obj) if patrol_of else obj for obj in objects]
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

@@ -66,9 +66,11 @@ class VolunteerSlotAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, SimpleHi
 
 
 @admin.register(SlotInvitation)
-class SlotInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SlotInvitationAdmin(PatrolViewAuditAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Volunteers' Accept / Decline links: who was asked when, and how each link ended. The
     secret's hash is not shown (it is of no use to anyone reading it, and nothing to show)."""
+
+    audit_patrol_attr = "slot.patrol"  # audit: each row names its patrol's start (expires_at)
 
     list_display = ["created_at", "volunteer", "slot", "expires_at", "answer", "answered_at", "revoked_at"]
     list_filter = ["answer"]

@@ -6,6 +6,12 @@ class PatrolsConfig(AppConfig):
     verbose_name = "Patrols and the rota"
 
     def ready(self) -> None:
+        from people.signals import volunteer_links_withdrawn
+
         from .my_day import connect_invalidation
+        from .services.invitations import on_volunteer_links_withdrawn
 
         connect_invalidation()
+        # A volunteer's new email address, deactivation or withdrawn links (people) withdraw
+        # their standing Accept / Decline links here.
+        volunteer_links_withdrawn.connect(on_volunteer_links_withdrawn, dispatch_uid="patrols-volunteer-links")

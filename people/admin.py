@@ -3,7 +3,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from sites.admin import AreaFixedOnceSetAdmin
-from sites.history import save_with_history
 
 from . import services
 from .models import Absence, Officer, Volunteer
@@ -26,7 +25,8 @@ class VolunteerAdmin(AreaFixedOnceSetAdmin, SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        save_with_history(obj, by=request.user, reason="edited in admin" if change else "created in admin")
+        # Through the service: a new email address or a deactivation withdraws the links.
+        services.volunteer_save(obj, by=request.user, reason="edited in admin" if change else "created in admin")
 
 
 class AbsenceAdminForm(forms.ModelForm):

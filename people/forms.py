@@ -3,9 +3,9 @@ from typing import cast
 from django import forms
 
 from sites.forms import fix_area_once_set
-from sites.models import Site
 
 from .models import Volunteer
+from .selectors import HOME_SITE_REFUSED, home_site_choices
 
 
 class VolunteerForm(forms.ModelForm):
@@ -20,11 +20,11 @@ class VolunteerForm(forms.ModelForm):
         cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
         # Volunteers usually guard their own synagogue: ranked first when asking for its places.
         home_site = cast(forms.ModelChoiceField, self.fields["home_site"])
-        home_site.queryset = (
-            Site.objects.filter(area__in=areas, active=True).select_related("area").order_by("area__name", "name")
-        )
+        # DESIGN.md §6: a coordinator is offered the sites of joint patrols only.
+        home_site.queryset = home_site_choices(areas, current_id=self.instance.home_site_id)
+        home_site.error_messages["invalid_choice"] = HOME_SITE_REFUSED
         home_site.label_from_instance = lambda site: f"{site.name} ({site.area.name})"  # type: ignore[method-assign,assignment]
-        home_site.help_text = "The site they usually guard, if any: a site of their area."
+        home_site.help_text = "The site they usually guard, if any: a site of their area with joint patrols."
         if areas.count() == 1 and not self.instance.pk:
             self.fields["area"].initial = areas.first()
         fix_area_once_set(self)
@@ -37,7 +37,7 @@ class VolunteerForm(forms.ModelForm):
         area = cleaned.get("area") or getattr(self.instance, "area", None)
         home_site = cleaned.get("home_site")
         if home_site is not None and area is not None and home_site.area_id != area.pk:
-            self.add_error("home_site", "The home site must be a site of the volunteer's area.")
+            self.add_error("home_site", HOME_SITE_REFUSED)
         return cleaned
 
 

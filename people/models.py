@@ -81,7 +81,8 @@ class Volunteer(models.Model):
     home_site = models.ForeignKey(
         Site, null=True, blank=True, on_delete=models.SET_NULL, related_name="home_volunteers"
     )
-    # Raised to revoke every availability link sent to the volunteer so far (links carry it).
+    # Raised to revoke every availability link sent to the volunteer so far (links carry it), with
+    # their Accept / Decline links (people.signals.volunteer_links_withdrawn).
     links_version = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords()
 

@@ -4,8 +4,9 @@ import hmac
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from calendar_rules.models import PatrolKind
 from sites.access import Access
-from sites.models import Membership, Role
+from sites.models import Area, Membership, Role, Site
 
 from .models import Absence, Officer, Volunteer
 
@@ -13,6 +14,22 @@ from .models import Absence, Officer, Volunteer
 def volunteers_for_coordination(access: Access) -> QuerySet[Volunteer]:
     """Volunteers (with contact details) of the areas the user coordinates."""
     return access.scope(Volunteer.objects.select_related("area"), Role.CST_COORDINATOR)
+
+
+HOME_SITE_REFUSED = "Choose an active site of the volunteer's area that has joint patrols."
+
+
+def home_site_choices(areas: QuerySet[Area], *, current_id: int | None = None) -> QuerySet[Site]:
+    """The sites a coordinator may give a volunteer as their home site: the active sites of
+    `areas` that have joint patrols (DESIGN.md §6: a CST coordinator sees the sites of joint
+    patrols, no others), by area and name; and the volunteer's current home site `current_id`
+    (if of `areas`), so that saving another change does not silently drop it. Reads patrols
+    through Site's reverse relation (`patrols`) without importing that room."""
+    joint = Site.objects.filter(area__in=areas, active=True, patrols__kind=PatrolKind.JOINT).values("pk")
+    allowed = Q(pk__in=joint)
+    if current_id is not None:
+        allowed |= Q(pk=current_id, area__in=areas)
+    return Site.objects.filter(allowed).select_related("area").order_by("area__name", "name")
 
 
 def officers_visible_to(access: Access) -> QuerySet[Officer]:

@@ -14,6 +14,7 @@ from calendar_rules.dates import RULE_FIRST_DAY, RULE_LAST_DAY
 from sites.history import delete_with_history, editor_user, save_with_history
 
 from .models import Absence, Officer, Volunteer, VolunteerUnavailability
+from .signals import volunteer_links_withdrawn
 
 if TYPE_CHECKING:
     from sites.history import Editor
@@ -27,18 +28,50 @@ def volunteer_create(*, by: Editor, **fields: Any) -> Volunteer:
 
 
 @transaction.atomic
+def volunteer_save(volunteer: Volunteer, *, by: Editor, reason: str) -> None:
+    """Save a volunteer (new or edited). When their email address changed or
+    they were deactivated, every link sent to them so far is withdrawn with the save: a link in
+    a mailbox they no longer hold, or of someone no longer on the roster, must not show a patrol's
+    time and site nor answer for them (nor come back to life when they are reactivated). Compared
+    with the stored row, locked, since a form may already have changed the instance."""
+    stored = (
+        Volunteer.objects.select_for_update().filter(pk=volunteer.pk).values("email", "active").first()
+        if volunteer.pk
+        else None
+    )
+    withdraw = stored is not None and (
+        stored["email"] != volunteer.email or (stored["active"] and not volunteer.active)
+    )
+    if withdraw:
+        # The history row shows the raised links_version.
+        _links_withdraw(volunteer, by=by, reason=reason)
+    else:
+        save_with_history(volunteer, by=by, reason=reason)
+
+
+def _links_withdraw(volunteer: Volunteer, *, by: Editor, reason: str) -> None:
+    # The stored version (the row is locked by the callers), so two withdrawals both count.
+    stored = Volunteer.objects.select_for_update().values_list("links_version", flat=True).get(pk=volunteer.pk)
+    volunteer.links_version = stored + 1
+    save_with_history(volunteer, by=by, reason=reason)
+    volunteer_links_withdrawn.send(sender=Volunteer, volunteer=volunteer)
+
+
+@transaction.atomic
 def volunteer_update(*, volunteer: Volunteer, by: Editor, **fields: Any) -> Volunteer:
+    """Edit a volunteer; a new email address or `active: False` withdraws their links (volunteer_save)."""
     for name, value in fields.items():
         setattr(volunteer, name, value)
-    save_with_history(volunteer, by=by, reason="edited")
+    volunteer_save(volunteer, by=by, reason="edited")
     return volunteer
 
 
 @transaction.atomic
 def volunteer_set_active(*, volunteer: Volunteer, by: Editor, active: bool) -> Volunteer:
-    """Deactivate rather than delete: slots on past patrols keep naming the volunteer."""
+    """Deactivate rather than delete: slots on past patrols keep naming the volunteer.
+    Deactivating withdraws every link sent to them so far (volunteer_save)."""
     volunteer.active = active
-    save_with_history(volunteer, by=by, reason="reactivated" if active else "deactivated")
+    volunteer_save(volunteer, by=by, reason="reactivated" if active else "deactivated")
     return volunteer
 
 
@@ -201,7 +234,7 @@ def volunteer_unavailability_remove(*, volunteer: Volunteer, on_date: date, by: 
 
 @transaction.atomic
 def volunteer_availability_links_revoke(*, volunteer: Volunteer, by: Editor) -> Volunteer:
-    """Withdraw every availability link sent to the volunteer so far (links carry the version)."""
-    volunteer.links_version += 1
-    save_with_history(volunteer, by=by, reason="availability links withdrawn")
+    """Withdraw every link sent to the volunteer so far: their availability links (links carry
+    the version) and, through `volunteer_links_withdrawn`, their unanswered Accept / Decline links."""
+    _links_withdraw(volunteer, by=by, reason="links sent so far withdrawn")
     return volunteer

@@ -86,8 +86,8 @@ class VolunteerActiveView(RoleRequiredMixin, View):
 
 
 class VolunteerLinksRevokeView(RoleRequiredMixin, View):
-    """POST: withdraw every availability link sent to the volunteer so far (a lost phone, a
-    forwarded email); a new one can be sent at once."""
+    """POST: withdraw every link sent to the volunteer so far — availability links and unanswered
+    Accept / Decline links (a lost phone, a forwarded email); a new one can be sent at once."""
 
     roles = (Role.CST_COORDINATOR,)
     http_method_names = ["post"]
@@ -95,5 +95,5 @@ class VolunteerLinksRevokeView(RoleRequiredMixin, View):
     def post(self, request, pk):
         volunteer = get_object_or_404(volunteers_for_coordination(self.access), pk=pk)
         services.volunteer_availability_links_revoke(volunteer=volunteer, by=request.user)
-        messages.success(request, f"Every availability link sent to {volunteer.call_sign} so far no longer works.")
+        messages.success(request, f"Every link sent to {volunteer.call_sign} so far no longer works.")
         return redirect("people:volunteer_edit", volunteer.pk)

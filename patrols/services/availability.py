@@ -101,21 +101,31 @@ def availability_days(*, volunteer: Volunteer, now: datetime, weeks: int = AVAIL
     ]
 
 
-@transaction.atomic
-def availability_save(*, volunteer: Volunteer, unavailable: list[str], other_date: str, now: datetime) -> None:
-    """Save the availability page: of the days it listed, those in `unavailable` (ISO dates) are
-    marked and the others unmarked; `other_date` (ISO, optional) is marked too. Past dates and
-    dates the page did not list are ignored, so an old form cannot unmark what it never showed.
-    Refused (nothing saved): an `other_date` that is not a date, or is in the past."""
-    listed = {entry.day for entry in availability_days(volunteer=volunteer, now=now)}
-    ticked: set[date] = set()
-    for value in unavailable:
+def _dates(values: list[str], *, name: str) -> set[date]:
+    """The ISO dates among `values` (anything else is ignored)."""
+    days: set[date] = set()
+    for value in values:
         try:
-            day = parse_date_param(value, name="unavailable")
+            days.add(parse_date_param(value, name=name))
         except ValueError:
             continue
-        if day in listed:
-            ticked.add(day)
+    return days
+
+
+@transaction.atomic
+def availability_save(
+    *, volunteer: Volunteer, unavailable: list[str], shown: list[str], other_date: str, now: datetime
+) -> None:
+    """Save the availability page: `shown` (ISO dates) are the days the page showed when it was
+    opened (posted back as hidden fields), `unavailable` those of them ticked. Of the days the page
+    shows now, those ticked are marked; those shown and not ticked are unmarked; `other_date` (ISO,
+    optional) is marked too. Past dates and dates the page did not show are never unmarked — a date
+    marked after the page was opened (by a coordinator, from another tab) is not on the form — so
+    an old form cannot unmark what it never showed. Refused (nothing saved): an `other_date` that
+    is not a date, or is in the past."""
+    listed = {entry.day for entry in availability_days(volunteer=volunteer, now=now)}
+    ticked = _dates(unavailable, name="unavailable") & listed
+    offered = _dates(shown, name="shown") & listed
     if other_date.strip():
         try:
             extra = parse_date_param(other_date.strip(), name="other_date")
@@ -124,7 +134,7 @@ def availability_save(*, volunteer: Volunteer, unavailable: list[str], other_dat
         if extra < volunteer.area.today(now):
             raise ValidationError("The other date has passed.", code="past")
         ticked.add(extra)
-    for day in sorted(listed - ticked):
+    for day in sorted(offered - ticked):
         people_services.volunteer_unavailability_remove(volunteer=volunteer, on_date=day, by=None)
     for day in sorted(ticked):
         people_services.volunteer_unavailability_add(volunteer=volunteer, on_date=day, by=None)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,12 +91,33 @@ def slot_answered_email(*, invitation: SlotInvitation, patrol: Patrol) -> tuple[
     return subject, body
 
 
+def _standing_revoke(links: QuerySet[SlotInvitation], *, reason: str, now: datetime | None) -> int:
+    return links.filter(answered_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now or timezone.now(), revoked_reason=reason[:200]
+    )
+
+
 def invitations_revoke(*, slot: VolunteerSlot, reason: str, now: datetime | None = None) -> int:
     """Withdraw every standing (unanswered, unrevoked) link of `slot`: its ask is settled or gone.
     Call inside the transaction that changes the slot."""
-    return SlotInvitation.objects.filter(slot=slot, answered_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now or timezone.now(), revoked_reason=reason[:200]
-    )
+    return _standing_revoke(SlotInvitation.objects.filter(slot=slot), reason=reason, now=now)
+
+
+# What the dead link's page says; whoever holds the link (perhaps not the volunteer: an old
+# mailbox) learns nothing more.
+VOLUNTEER_LINKS_REVOKED = "your CST coordinator has withdrawn the links sent to you so far"
+
+
+def volunteer_invitations_revoke(*, volunteer: Volunteer, now: datetime | None = None) -> int:
+    """Withdraw every standing link sent to `volunteer`, whatever place it asks for. The place
+    stays asked of them: the coordinator settles it (by phone, or asks again for a new link)."""
+    return _standing_revoke(SlotInvitation.objects.filter(volunteer=volunteer), reason=VOLUNTEER_LINKS_REVOKED, now=now)
+
+
+def on_volunteer_links_withdrawn(sender: object, *, volunteer: Volunteer, **kwargs: object) -> None:
+    """people.signals.volunteer_links_withdrawn (a new email address, a deactivation, the
+    coordinator's "withdraw links"): sent inside that transaction, so both commit or neither."""
+    volunteer_invitations_revoke(volunteer=volunteer)
 
 
 def invitation_issue(*, slot: VolunteerSlot, patrol: Patrol, volunteer: Volunteer, by: Editor) -> str | None:

@@ -36,6 +36,11 @@ def _send_link(world, volunteer) -> str:
     return re.search(r"https?://[^/\s]+(/v/availability/[^/\s]+/)", body).group(1)
 
 
+def _shown(path) -> list[str]:
+    """The dates the availability page shows, as its form posts them back."""
+    return re.findall(r'name="shown" value="([0-9-]+)"', Client().get(path).content.decode())
+
+
 def _marked(volunteer):
     return sorted(VolunteerUnavailability.objects.filter(volunteer=volunteer).values_list("on_date", flat=True))
 
@@ -55,12 +60,34 @@ def test_the_coordinator_emails_the_link_and_the_volunteer_marks_days(world, ari
     assert saved.status_code == 200 and "Saved" in saved.content.decode()
     assert _marked(ari) == [SATURDAY, date(2026, 1, 13), NEXT_SATURDAY]
 
-    # Unticking a listed day unmarks it; a date the page never listed cannot be touched.
-    Client().post(path, {"unavailable": ["2026-01-13", "2026-01-17", "2026-01-05", "nonsense"]})
+    # Unticking a shown day unmarks it; a date the page never listed cannot be touched.
+    shown = _shown(path)
+    assert "2026-01-13" in shown and "2026-01-10" in shown
+    Client().post(path, {"shown": shown, "unavailable": ["2026-01-13", "2026-01-17", "2026-01-05", "nonsense"]})
     assert _marked(ari) == [date(2026, 1, 13), NEXT_SATURDAY]
     # The coordinator sees them on the volunteer's page.
     html = world.client("coordinator").get(reverse("people:volunteer_edit", args=[ari.pk])).content.decode()
     assert "Tue 13 Jan 2026" in html and "Sat 17 Jan 2026" in html
+
+
+def test_a_form_cannot_unmark_a_date_marked_after_it_was_opened(world, ari):
+    path = _send_link(world, ari)
+    shown = _shown(path)  # the volunteer opens the page: nothing marked
+    assert "2026-01-10" in shown and "2026-01-14" not in shown
+    # Meanwhile a coordinator marks a Wednesday and the Saturday after next for them.
+    client = world.client("coordinator")
+    url = reverse("volunteer-unavailability", args=[ari.pk])
+    for day in ("2026-01-14", "2026-01-17"):
+        assert client.post(url, {"on_date": day}, format="json").status_code == 201
+    # The volunteer saves the page they opened, ticking only the first Saturday. The Saturday
+    # after next was shown unticked, so it is their answer and unmarked; the Wednesday was never
+    # shown, so it stays.
+    saved = Client().post(path, {"shown": shown, "unavailable": ["2026-01-10"]})
+    assert saved.status_code == 200
+    assert _marked(ari) == [SATURDAY, date(2026, 1, 14)]
+    # A form that showed nothing (posted without `shown`) unmarks nothing.
+    Client().post(path, {"unavailable": []})
+    assert _marked(ari) == [SATURDAY, date(2026, 1, 14)]
 
 
 def test_a_past_other_date_is_refused_and_nothing_saved(world, ari):
@@ -96,6 +123,21 @@ def test_withdrawing_the_links_kills_the_old_ones_and_a_new_one_works(world, ari
     assert _marked(ari) == []
     new = _send_link(world, ari)
     assert new != old and Client().get(new).status_code == 200
+
+
+def test_a_new_email_address_or_a_deactivation_withdraws_the_availability_links(world, ari):
+    old = _send_link(world, ari)
+    client = world.client("coordinator")
+    edited = client.patch(reverse("volunteer-detail", args=[ari.pk]), {"email": "ari.new@example.org"}, format="json")
+    assert edited.status_code == 200
+    dead = Client().post(old, {"unavailable": ["2026-01-10"]})
+    assert dead.status_code == 410 and "withdrawn" in dead.content.decode()
+    second = _send_link(world, ari)
+    for active in ("0", "1"):
+        client.post(reverse("people:volunteer_active", args=[ari.pk]), {"active": active})
+    dead = Client().post(second, {"unavailable": ["2026-01-10"]})
+    assert dead.status_code == 410 and "withdrawn" in dead.content.decode()
+    assert _marked(ari) == []
 
 
 def test_no_link_for_a_volunteer_without_email(world, ari):
@@ -138,11 +180,39 @@ def test_api_unavailability_of_another_areas_volunteer_is_not_found(world):
 # ---- home site -------------------------------------------------------------------------------------
 
 
-def test_home_site_must_be_a_site_of_the_volunteers_area(world, ari):
+def _joint_patrol_at(site):
+    from patrols.models import PatrolKind
+    from patrols.services import patrol_create_manual
+
+    starts = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
+    patrol_create_manual(
+        site=site,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        by=None,
+        kind=PatrolKind.JOINT,
+        volunteers_required=1,
+    )
+
+
+REFUSED = "Choose an active site of the volunteer&#x27;s area that has joint patrols."
+
+
+def test_home_site_must_be_an_active_site_of_the_volunteers_area_with_joint_patrols(world, ari):
     client = world.client("coordinator")
     url = reverse("volunteer-detail", args=[ari.pk])
-    assert client.patch(url, {"home_site": world.objects["site_b"].pk}, format="json").status_code == 400
+    _joint_patrol_at(world.objects["site_b"])  # another area's
+    police_only = make_site(world.area_a, name="Police Only House")  # no joint patrol
+    closed = make_site(world.area_a, name="Closed Shul")
+    _joint_patrol_at(closed)
+    closed.active = False
+    closed.save()
+    for site in (world.objects["site_b"], police_only, closed):
+        refused = client.patch(url, {"home_site": site.pk}, format="json")
+        assert refused.status_code == 400, site
+        assert refused.data["home_site"] == ["Choose an active site of the volunteer's area that has joint patrols."]
     own = make_site(world.area_a, name="Kerem House")
+    _joint_patrol_at(own)
     response = client.patch(url, {"home_site": own.pk}, format="json")
     assert response.status_code == 200 and response.data["home_site"] == own.pk
     ari.refresh_from_db()
@@ -152,8 +222,12 @@ def test_home_site_must_be_a_site_of_the_volunteers_area(world, ari):
 def test_home_site_on_the_volunteer_form(world, ari):
     client = world.client("coordinator")
     url = reverse("people:volunteer_edit", args=[ari.pk])
+    police_only = make_site(world.area_a, name="Police Only House")
+    _joint_patrol_at(world.objects["site_a"])
+    _joint_patrol_at(world.objects["site_b"])
     page = client.get(url).content.decode()
-    assert "Beth Test Synagogue (Area A)" in page and "Other Area Synagogue" not in page
+    assert "Beth Test Synagogue (Area A)" in page
+    assert "Other Area Synagogue" not in page and "Police Only House" not in page  # §6
     fields = {
         "call_sign": ari.call_sign,
         "name": ari.name,
@@ -166,5 +240,20 @@ def test_home_site_on_the_volunteer_form(world, ari):
     ari.refresh_from_db()
     assert ari.home_site == world.objects["site_a"]
     with time_machine.travel(datetime(2026, 1, 5, 8, 0, tzinfo=UTC)):
-        refused = client.post(url, {**fields, "home_site": world.objects["site_b"].pk})
-    assert refused.status_code == 200 and "Select a valid choice" in refused.content.decode()
+        for site in (world.objects["site_b"], police_only):
+            refused = client.post(url, {**fields, "home_site": site.pk})
+            assert refused.status_code == 200 and REFUSED in refused.content.decode()
+    ari.refresh_from_db()
+    assert ari.home_site == world.objects["site_a"]
+
+
+def test_a_home_site_set_before_is_kept_when_the_volunteer_is_edited(world, ari):
+    # Set by an administrator before the rule: another edit does not silently drop it.
+    police_only = make_site(world.area_a, name="Police Only House")
+    ari.home_site = police_only
+    ari.save()
+    url = reverse("volunteer-detail", args=[ari.pk])
+    response = world.client("coordinator").patch(url, {"name": "Ari Cohn", "home_site": police_only.pk}, format="json")
+    assert response.status_code == 200
+    ari.refresh_from_db()
+    assert ari.home_site == police_only

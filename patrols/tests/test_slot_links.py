@@ -15,6 +15,7 @@ from django.urls import reverse
 from conftest import make_user, make_volunteer
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.services import notifications_send_due
+from patrols.availability_links import make_token
 from patrols.models import InvitationAnswer, PatrolKind, SlotInvitation, SlotStatus, VolunteerSlot
 from patrols.services import (
     patrol_cancel,
@@ -130,9 +131,22 @@ def test_the_accept_page_shows_time_and_site_and_a_get_changes_nothing(patrol, a
     page = response.content.decode()
     assert "Beth Test Synagogue" in page and "09:00–11:00" in page and "Yes, I will be there" in page
     assert response["Referrer-Policy"] == "same-origin"
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
     Client().get(links["decline"])
     assert _state(slot) == (SlotStatus.REQUESTED, ari.pk)
     assert SlotInvitation.objects.get().answered_at is None
+
+
+def test_the_link_pages_are_never_cached_even_without_the_middleware(patrol, ari, coordinator, world, settings):
+    # They show a future patrol's time and site without a login: the view itself says no-store.
+    settings.MIDDLEWARE = [name for name in settings.MIDDLEWARE if name != "config.middleware.no_store"]
+    _ask(patrol, ari, coordinator)
+    links = _sent_links("ari@example.org")
+    token = make_token(volunteer_id=ari.pk, links_version=ari.links_version)
+    for path in (links["accept"], links["decline"], f"/v/availability/{token}/", "/v/not-a-link/accept/"):
+        cache_control = {part.strip() for part in Client().get(path)["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= cache_control, path
 
 
 def test_accepting_confirms_the_place_records_the_volunteer_and_tells_the_coordinators(patrol, ari, coordinator, world):
@@ -402,3 +416,111 @@ def test_an_ask_on_friday_night_waits_for_havdalah_and_the_page_says_so(world, a
     frozen.move_to(queued.not_before + timedelta(minutes=1))
     notifications_send_due()
     assert [m.to for m in mail.outbox] == [["ari@example.org"]]
+
+
+# ---- the volunteer changes: every link sent to them so far is withdrawn ---------------------------
+
+
+def _new_email(world, volunteer):
+    """The coordinator gives the volunteer a new email address on their page."""
+    response = world.client("coordinator").post(
+        reverse("people:volunteer_edit", args=[volunteer.pk]),
+        {
+            "call_sign": volunteer.call_sign,
+            "name": volunteer.name,
+            "phone": volunteer.phone,
+            "email": "ari.new@example.org",
+            "card_expires": volunteer.card_expires.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+
+
+def _new_email_by_api(world, volunteer):
+    url = reverse("volunteer-detail", args=[volunteer.pk])
+    response = world.client("coordinator").patch(url, {"email": "ari.new@example.org"}, format="json")
+    assert response.status_code == 200
+
+
+def _deactivated_and_reactivated(world, volunteer):
+    url = reverse("people:volunteer_active", args=[volunteer.pk])
+    for active in ("0", "1"):
+        assert world.client("coordinator").post(url, {"active": active}).status_code == 302
+
+
+def _deactivated_and_reactivated_by_api(world, volunteer):
+    url = reverse("volunteer-detail", args=[volunteer.pk])
+    for active in (False, True):
+        assert world.client("coordinator").patch(url, {"active": active}, format="json").status_code == 200
+
+
+def _links_withdrawn(world, volunteer):
+    response = world.client("coordinator").post(reverse("people:volunteer_links_revoke", args=[volunteer.pk]))
+    assert response.status_code == 302
+
+
+def _new_email_in_admin(world, volunteer):
+    response = world.client("admin").post(
+        reverse("admin:people_volunteer_change", args=[volunteer.pk]),
+        {
+            "call_sign": volunteer.call_sign,
+            "name": volunteer.name,
+            "phone": volunteer.phone,
+            "email": "ari.new@example.org",
+            "card_expires": volunteer.card_expires.isoformat(),
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _new_email,
+        _new_email_by_api,
+        _deactivated_and_reactivated,
+        _deactivated_and_reactivated_by_api,
+        _links_withdrawn,
+        _new_email_in_admin,
+    ],
+)
+def test_a_link_sent_before_the_volunteer_changed_no_longer_works(patrol, ari, coordinator, world, change):
+    slot = _ask(patrol, ari, coordinator)
+    links = _sent_links("ari@example.org")
+    version = ari.links_version
+    change(world, ari)
+    ari.refresh_from_db()
+    assert ari.active and ari.links_version == version + 1
+    _assert_dead(
+        links["accept"], status=410, says="withdrawn", slot=slot, expected_state=(SlotStatus.REQUESTED, ari.pk)
+    )
+    _assert_dead(
+        links["decline"], status=410, says="withdrawn", slot=slot, expected_state=(SlotStatus.REQUESTED, ari.pk)
+    )
+    invitation = SlotInvitation.objects.get()
+    assert invitation.revoked_at is not None and invitation.answered_at is None
+    assert "your CST coordinator has withdrawn the links" in Client().get(links["accept"]).content.decode()
+
+
+def test_an_edit_that_keeps_the_email_keeps_the_link(patrol, ari, coordinator, world):
+    _ask(patrol, ari, coordinator)
+    links = _sent_links("ari@example.org")
+    url = reverse("volunteer-detail", args=[ari.pk])
+    assert world.client("coordinator").patch(url, {"name": "Ari Cohn"}, format="json").status_code == 200
+    assert Client().get(links["accept"]).status_code == 200
+    assert SlotInvitation.objects.get().revoked_at is None
+
+
+def test_withdrawing_links_leaves_answered_links_and_other_volunteers_alone(patrol, ari, coordinator, world):
+    dina = make_volunteer(world.area_a, "HS-02", name="Dina Levy", email="dina@example.org")
+    slots = list(patrol.slots.order_by("id"))
+    slot_fill(slot=slots[0], volunteer=ari, by=coordinator)
+    slot_fill(slot=slots[1], volunteer=dina, by=coordinator)
+    dina_links = _sent_links("dina@example.org")
+    ari_links = _sent_links("ari@example.org")
+    assert Client().post(ari_links["accept"]).status_code == 200
+    _links_withdrawn(world, ari)
+    answered = SlotInvitation.objects.get(volunteer=ari)
+    assert answered.revoked_at is None and answered.answer == InvitationAnswer.ACCEPTED
+    assert Client().get(dina_links["accept"]).status_code == 200

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import PatrolViewRecord
-from patrols.models import PatrolKind
-from patrols.services import assignment_create, patrol_create_manual
+from patrols.models import PatrolKind, SlotInvitation
+from patrols.services import assignment_create, patrol_create_manual, slot_fill
 
 from .conftest import NOW
 
@@ -173,4 +173,26 @@ def test_the_admin_pages_that_show_patrol_times_record_views_too(world, stopped_
         ("admin", "area-a", "admin:patrols_assignment_changelist", NOW, 1),
         ("admin", "area-a", "admin:patrols_patrol_change", NOW, 1),
         ("admin", "area-a", "admin:patrols_patrol_changelist", NOW, 1),
+    ]
+
+
+def test_the_admin_pages_of_volunteers_links_record_views(world, stopped_clock):
+    # A link names its patrol's start (expires_at, starts_at): seeing it is seeing the patrol's time.
+    stopped_clock.move_to(NOW - timedelta(days=10))
+    old = _patrol(
+        world.objects["site_a"], starts_at=NOW - timedelta(days=5), kind=PatrolKind.JOINT, volunteers_required=1
+    )
+    slot_fill(slot=old.slots.get(), volunteer=world.objects["volunteer_a"], by=None)
+    stopped_clock.move_to(NOW)
+    client = world.client("admin")
+    assert client.get(reverse("admin:patrols_slotinvitation_changelist")).status_code == 200  # the past only
+    assert _records() == []
+    patrol = _patrol(world.objects["site_a"], kind=PatrolKind.JOINT, volunteers_required=1)
+    slot_fill(slot=patrol.slots.get(), volunteer=world.objects["volunteer_a"], by=None)
+    invitation = SlotInvitation.objects.get(slot__patrol=patrol)
+    assert client.get(reverse("admin:patrols_slotinvitation_changelist")).status_code == 200
+    assert client.get(reverse("admin:patrols_slotinvitation_change", args=[invitation.pk])).status_code == 200
+    assert _records() == [
+        ("admin", "area-a", "admin:patrols_slotinvitation_change", NOW, 1),
+        ("admin", "area-a", "admin:patrols_slotinvitation_changelist", NOW, 1),
     ]

@@ -4,15 +4,16 @@
   time and site and a button; only the button's POST answers (a mail scanner following the link
   changes nothing).
 - `/v/availability/<signed>/`: the volunteer's coming Shabbatot and festival days, each a box to
-  tick when they cannot patrol; POST saves them.
+  tick when they cannot patrol; POST saves them (only the days the page showed: each is posted
+  back as a hidden `shown` field).
 
 The secret in the URL is the credential. A link that cannot act gets a page saying why — not
 recognised (mistyped or altered: 404), already answered, withdrawn or expired (410) — and changes
 nothing. The forms carry Django's CSRF token, which lives in its own cookie (CSRF_USE_SESSIONS is
 off), so they work without a session or a login. The answers say `Referrer-Policy: same-origin`,
 so the secret never leaves for another site in a Referer header (not `no-referrer`: with it a
-browser sends `Origin: null` with the form, which Django's CSRF check rightly refuses), and
-`X-Robots-Tag: noindex`.
+browser sends `Origin: null` with the form, which Django's CSRF check rightly refuses),
+`X-Robots-Tag: noindex`, and `Cache-Control: no-store, private` (no browser or proxy keeps them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from people.models import Volunteer
@@ -34,6 +36,9 @@ ANSWER_WORDS = {"accept": "Accept", "decline": "Decline"}
 
 
 def _private(response: HttpResponse) -> HttpResponse:
+    # `Cache-Control: no-store, private` (config.middleware.no_store adds it to every answer;
+    # said here too, as these pages show a future patrol's time and site without a login).
+    add_never_cache_headers(response)
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -177,6 +182,7 @@ class AvailabilityView(View):
             availability_services.availability_save(
                 volunteer=volunteer,
                 unavailable=request.POST.getlist("unavailable"),
+                shown=request.POST.getlist("shown"),
                 other_date=request.POST.get("other_date", ""),
                 now=timezone.now(),
             )

@@ -6,6 +6,7 @@ from sites.api.serializers import FixedAreaField
 from sites.models import Site
 
 from ..models import Officer, Volunteer, VolunteerUnavailability
+from ..selectors import HOME_SITE_REFUSED, home_site_choices
 
 
 class OfficerSerializer(serializers.ModelSerializer):
@@ -25,7 +26,11 @@ class VolunteerSerializer(serializers.ModelSerializer):
         queryset=Site.objects.none(),
         allow_null=True,
         required=False,
-        help_text="The id of the site they usually guard (a site of the volunteer's area), or null.",
+        help_text=(
+            "The id of the site they usually guard (an active site of the volunteer's area with joint "
+            "patrols), or null."
+        ),
+        error_messages={"does_not_exist": HOME_SITE_REFUSED, "incorrect_type": HOME_SITE_REFUSED},
     )
 
     class Meta:
@@ -36,8 +41,12 @@ class VolunteerSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if areas is not None:
             cast(serializers.RelatedField, self.fields["area"]).queryset = areas
-            # An id of a site outside the caller's areas names no site.
-            cast(serializers.RelatedField, self.fields["home_site"]).queryset = Site.objects.filter(area__in=areas)
+            # An id of a site outside the caller's areas, or without joint patrols (DESIGN.md §6: a
+            # coordinator sees the sites of joint patrols only), is refused.
+            instance = self.instance if isinstance(self.instance, Volunteer) else None
+            cast(serializers.RelatedField, self.fields["home_site"]).queryset = home_site_choices(
+                areas, current_id=instance.home_site_id if instance is not None else None
+            )
 
     def validate_call_sign(self, value: str) -> str:
         return value.strip().upper()
@@ -53,7 +62,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"call_sign": "This call sign is already used in this area."})
         home_site = attrs.get("home_site", getattr(self.instance, "home_site", None))
         if home_site is not None and area is not None and home_site.area_id != area.pk:
-            raise serializers.ValidationError({"home_site": "The home site must be a site of the volunteer's area."})
+            raise serializers.ValidationError({"home_site": HOME_SITE_REFUSED})
         return attrs
 
 
