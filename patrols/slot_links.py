@@ -33,6 +33,7 @@ class LinkFacts:
     patrol_as_asked: bool  # same start, end and site as when asked
     slot_awaits_them: bool  # the place is `requested` of this volunteer
     volunteer_active: bool
+    confirmed_them: bool = False  # the place is `confirmed` for this volunteer (a coordinator did it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,12 @@ def link_problem(facts: LinkFacts, *, now: datetime) -> LinkProblem | None:
     expired: a volunteer who answered is told what they answered, whatever happened since."""
     if facts.answer:
         return LinkProblem(USED, f"You have already answered this request: you {facts.answer} it.")
+    if facts.confirmed_them:
+        return LinkProblem(
+            USED,
+            "Your CST coordinator has already confirmed you for this place: there is nothing more to "
+            "answer. If you cannot come after all, tell your coordinator.",
+        )
     if facts.revoked:
         return LinkProblem(
             REVOKED, f"This request has been withdrawn: {facts.revoked_reason or 'it no longer stands'}."

@@ -185,6 +185,7 @@ def link_facts(invitation: SlotInvitation) -> slot_links.LinkFacts:
         ),
         slot_awaits_them=slot.status == SlotStatus.REQUESTED and slot.volunteer_id == invitation.volunteer_id,
         volunteer_active=invitation.volunteer.active,
+        confirmed_them=slot.status == SlotStatus.CONFIRMED and slot.volunteer_id == invitation.volunteer_id,
     )
 
 

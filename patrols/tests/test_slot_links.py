@@ -272,10 +272,11 @@ def test_a_coordinator_confirming_or_declining_withdraws_the_link(patrol, ari, c
     slot = _ask(patrol, ari, coordinator)
     links = _sent_links("ari@example.org")
     slot_confirm(slot=slot, by=coordinator)
+    # Told they are confirmed (not that the place went to someone else); the answer changes nothing.
     _assert_dead(
         links["decline"],
         status=410,
-        says="confirmed by a coordinator",
+        says="already confirmed you for this place",
         slot=slot,
         expected_state=(SlotStatus.CONFIRMED, ari.pk),
     )
