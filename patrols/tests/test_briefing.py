@@ -154,8 +154,13 @@ def test_the_coordinator_sets_the_briefing_on_the_joint_patrol_page(world, joint
 def test_the_coordinator_is_told_why_a_briefing_is_refused(world, joint):
     before = _state(joint)
     body = {"briefing-version": joint.version, "briefing-point": "Gate", "briefing-time": "09:30"}
-    response = world.client("coordinator").post(reverse("patrols:joint_briefing", args=[joint.pk]), body, follow=True)
-    assert "The briefing must be before the patrol starts (09:00)." in response.content.decode()
+    response = world.client("coordinator").post(reverse("patrols:joint_briefing", args=[joint.pk]), body)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<p class="error" role="alert">The briefing must be before the patrol starts (09:00).</p>' in html
+    # The form stays open with what was typed, to correct rather than type again.
+    assert '<details class="edit" open>' in html
+    assert 'value="Gate"' in html and 'value="09:30"' in html
     assert _state(joint) == before
 
 

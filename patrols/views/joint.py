@@ -86,7 +86,7 @@ class JointPatrolView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         patrol = self.patrol
         page = slot_page_context(patrol)
         briefing = {
-            "briefing_form": BriefingForm.for_patrol(patrol),
+            "briefing_form": kwargs.pop("briefing_form", None) or BriefingForm.for_patrol(patrol),
             # From the slots the page loads already: who is confirmed may lead the CST team.
             "team_leaders": sorted(
                 (slot.volunteer for slot in page["slots"] if slot.status == SlotStatus.CONFIRMED and slot.volunteer),
@@ -98,26 +98,23 @@ class JointPatrolView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         return super().get_context_data(**page, **briefing, **kwargs)
 
 
-class JointBriefingView(RoleRequiredMixin, View):
+class JointBriefingView(JointPatrolView):
     """POST where and when police and CST meet, and the CST team leader, from the joint patrol's
-    page; back to it with what was done or why not (nothing changed)."""
+    page: back to it with what was done, or the page again (422) with the form as typed and why
+    it was refused (nothing changed)."""
 
-    roles = (Role.CST_COORDINATOR,)
     http_method_names = ["post"]
-
-    def load_scoped_objects(self, pk):
-        self.patrol = get_object_or_404(joint_patrols_coordinated(self.access), pk=pk)
 
     def post(self, request, pk):
         patrol = self.patrol
         form = BriefingForm(request.POST, prefix="briefing")
         try:
             if not form.is_valid():
-                raise ValidationError([error for errors in form.errors.values() for error in errors])
+                raise ValidationError([])
             leader_id = form.cleaned_data["team_leader"]
             leader = Volunteer.objects.filter(pk=leader_id, area_id=patrol.area_id).first() if leader_id else None
             if leader_id and leader is None:
-                raise ValidationError("Choose a volunteer confirmed on this patrol.")
+                raise ValidationError({"team_leader": "Choose a volunteer confirmed on this patrol."})
             services.patrol_set_briefing(
                 patrol=patrol,
                 by=request.user,
@@ -127,10 +124,11 @@ class JointBriefingView(RoleRequiredMixin, View):
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as refused:
-            for message in refused.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Briefing saved.")
+            if refused.messages:
+                form.add_error(None, refused.messages)
+            patrol.refresh_from_db()  # the page shows the patrol as it is, the form as typed
+            return self.render_to_response(self.get_context_data(briefing_form=form), status=422)
+        messages.success(request, "Briefing saved.")
         return redirect("patrols:joint_patrol", patrol.pk)
 
 
