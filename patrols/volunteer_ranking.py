@@ -48,7 +48,7 @@ class RankedVolunteer:
 
 
 def _duties(count: int) -> str:
-    return f"{count} {'duty' if count == 1 else 'duties'} in {DUTY_WEEKS} weeks"
+    return f"{count} {'duty' if count == 1 else 'duties'} in the last {DUTY_WEEKS} weeks"
 
 
 def _reason(candidate: VolunteerCandidate) -> str:

@@ -230,7 +230,7 @@ def test_the_joint_page_offers_volunteers_free_at_that_time_and_marks_the_others
 
     # Ari is asked for 10:00–12:00 elsewhere, which slot_fill would refuse here; Dina's 07:00–09:00
     # ends as this one starts, so she is offered; Ari is shown, marked, and cannot be chosen.
-    assert f'<option value="{dina.pk}">{dina.call_sign} {dina.name} — 0 duties in 8 weeks</option>' in page
+    assert f'<option value="{dina.pk}">{dina.call_sign} {dina.name} — 0 duties in the last 8 weeks</option>' in page
     assert (
         f'<option value="{ari.pk}" disabled>{ari.call_sign} {ari.name} — On a patrol at Yavneh College 10:00–12:00'
         "</option>"
@@ -382,7 +382,7 @@ def test_the_volunteer_list_offers_those_who_can_patrol_that_day_and_marks_an_ex
 
     html = _page(world, patrol).content.decode()
 
-    assert f'<option value="{dina.pk}">HS-02 Dina Levy — 0 duties in 8 weeks</option>' in html
+    assert f'<option value="{dina.pk}">HS-02 Dina Levy — 0 duties in the last 8 weeks</option>' in html
     assert "disabled>HS-03 Ben Stern — CST card expired 1 Dec 2025</option>" in html
     for absent in ("HS-01 Ari Cohen —", "Sam Roth", "Eli Gold"):
         assert absent not in html

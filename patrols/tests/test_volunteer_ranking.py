@@ -57,8 +57,8 @@ def test_each_comes_with_why():
         ]
     )
     assert [(r.askable, r.reason) for r in ranked] == [
-        (True, "Home site · 1 duty in 8 weeks"),
-        (True, "2 duties in 8 weeks"),
+        (True, "Home site · 1 duty in the last 8 weeks"),
+        (True, "2 duties in the last 8 weeks"),
         (False, "Unavailable Sat 5 Dec"),
     ]
 
@@ -149,8 +149,8 @@ def test_the_ask_dialog_ranks_home_site_then_fewest_recent_duties_and_marks_the_
     select = html[start : html.index("</select>", start)]
     order = [select.index(f">{call_sign} ") for call_sign in ("HS-02", "HS-04", "HS-03", "HS-05", "HS-01")]
     assert order == sorted(order), select
-    assert "HS-02 Home Guard — Home site · 0 duties in 8 weeks</option>" in select
-    assert "HS-03 Often Out — 2 duties in 8 weeks</option>" in select
-    assert "HS-04 New Face — 0 duties in 8 weeks</option>" in select
+    assert "HS-02 Home Guard — Home site · 0 duties in the last 8 weeks</option>" in select
+    assert "HS-03 Often Out — 2 duties in the last 8 weeks</option>" in select
+    assert "HS-04 New Face — 0 duties in the last 8 weeks</option>" in select
     assert "disabled>HS-05 Away Day — Unavailable Tue 6 Jan (wedding)</option>" in select
     assert "disabled>HS-01 Ari Cohen — On a patrol at Yavneh College 10:00–12:00</option>" in select
