@@ -142,59 +142,66 @@ def notify_unassigned(*, assignment: Assignment, patrol: Patrol, by: Editor) -> 
     )
 
 
+def _tell_officers_on(patrol: Patrol, *, by: Editor, kind: str, event_key: str, compose: Compose) -> int:
+    """Queue one email to each officer on `patrol` who wants to know and is still an officer of
+    its area (one query for the area's roles of them all, not one per officer)."""
+    officers = [officer for officer in _officers_on(patrol) if _wants_changes(officer, by)]
+    rostered = set(
+        Membership.objects.filter(
+            user_id__in=[officer.user_id for officer in officers], area=patrol.area, group__name=Role.OFFICER
+        ).values_list("user_id", flat=True)
+    )
+    return sum(
+        _queue(
+            officer=officer,
+            area=patrol.area,
+            kind=kind,
+            event_key=event_key,
+            compose=compose,
+            about=patrol,
+            checked=True,
+        )
+        for officer in officers
+        if officer.user_id in rostered
+    )
+
+
 def notify_moved(*, patrol: Patrol, before: Duty, by: Editor) -> int:
     """Tell each officer on `patrol` (saved with its new time or site) that it moved from `before`."""
     if patrol.status != PatrolStatus.SCHEDULED:
         return 0
     after = duty_of(patrol)
-    queued = 0
-    for officer in _officers_on(patrol):
-        if _wants_changes(officer, by):
-            queued += _queue(
-                officer=officer,
-                area=patrol.area,
-                kind=NotificationKind.PATROL_MOVED,
-                event_key=f"moved:{patrol.pk}:{patrol.version}",
-                compose=lambda detailed: officer_emails.moved_email(
-                    before, after, link=my_day_link(), detailed=detailed
-                ),
-                about=patrol,
-            )
-    return queued
+    return _tell_officers_on(
+        patrol,
+        by=by,
+        kind=NotificationKind.PATROL_MOVED,
+        event_key=f"moved:{patrol.pk}:{patrol.version}",
+        compose=lambda detailed: officer_emails.moved_email(before, after, link=my_day_link(), detailed=detailed),
+    )
 
 
 def notify_cancelled(*, patrol: Patrol, by: Editor) -> int:
     """Tell each officer on `patrol` (just cancelled) that it will not happen."""
     duty = duty_of(patrol)
-    queued = 0
-    for officer in _officers_on(patrol):
-        if _wants_changes(officer, by):
-            queued += _queue(
-                officer=officer,
-                area=patrol.area,
-                kind=NotificationKind.PATROL_CANCELLED,
-                event_key=f"cancelled:{patrol.pk}:{patrol.version}",
-                compose=lambda detailed: officer_emails.cancelled_email(duty, link=my_day_link(), detailed=detailed),
-                about=patrol,
-            )
-    return queued
+    return _tell_officers_on(
+        patrol,
+        by=by,
+        kind=NotificationKind.PATROL_CANCELLED,
+        event_key=f"cancelled:{patrol.pk}:{patrol.version}",
+        compose=lambda detailed: officer_emails.cancelled_email(duty, link=my_day_link(), detailed=detailed),
+    )
 
 
 def notify_restored(*, patrol: Patrol, by: Editor) -> int:
     """Tell each officer still on `patrol` (just restored) that it is back on, and they with it."""
     duty = duty_of(patrol)
-    queued = 0
-    for officer in _officers_on(patrol):
-        if _wants_changes(officer, by):
-            queued += _queue(
-                officer=officer,
-                area=patrol.area,
-                kind=NotificationKind.OFFICER_ASSIGNED,
-                event_key=f"restored:{patrol.pk}:{patrol.version}",
-                compose=lambda detailed: officer_emails.restored_email(duty, link=my_day_link(), detailed=detailed),
-                about=patrol,
-            )
-    return queued
+    return _tell_officers_on(
+        patrol,
+        by=by,
+        kind=NotificationKind.OFFICER_ASSIGNED,
+        event_key=f"restored:{patrol.pk}:{patrol.version}",
+        compose=lambda detailed: officer_emails.restored_email(duty, link=my_day_link(), detailed=detailed),
+    )
 
 
 def duty_reminders_queue(*, now: datetime) -> int:
