@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from sites.forms import fix_area_once_set
-from sites.models import SiteKind
+from sites.models import RiskTier, SiteKind
 
 from . import jewish_calendar
 from .dates import MAX_YEAR, MIN_YEAR, parse_date_param
@@ -52,6 +52,14 @@ class PatrolRuleForm(forms.ModelForm):
     site_kinds = forms.MultipleChoiceField(
         choices=SiteKind.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Site kinds"
     )
+    site_risk_tiers = forms.TypedMultipleChoiceField(
+        choices=RiskTier.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Risk tiers",
+        help_text="Only sites of these risk tiers (none ticked: every tier).",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -88,6 +96,7 @@ class PatrolRuleForm(forms.ModelForm):
         area_field.queryset = areas
         sites_field.queryset = sites
         sites_field.required = False
+        self.fields["precedence"].required = False
         if len({site.area_id for site in sites}) > 1:
             sites_field.label_from_instance = lambda site: f"{site.name} ({site.area.name})"  # type: ignore[method-assign,assignment]
         end_anchor_field.choices = [("", "— (use the duration)"), *Anchor.choices]
@@ -112,6 +121,9 @@ class PatrolRuleForm(forms.ModelForm):
                 for field, messages in error.message_dict.items():
                     self.add_error(field, messages)
         return cleaned
+
+    def clean_precedence(self) -> int:
+        return self.cleaned_data.get("precedence") or 0
 
     def rule_fields(self) -> dict:
         """The cleaned values the services take: model fields, with `sites` as a list."""

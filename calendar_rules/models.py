@@ -15,7 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from sites.models import Area, Site, SiteKind, refuse_area_change
+from sites.models import Area, RiskTier, ServicePart, Site, SiteKind, refuse_area_change
 from sites.validators import multi_line_text, single_line_text
 
 from . import jewish_calendar
@@ -60,6 +60,9 @@ class Anchor(models.TextChoices):
     SUNSET = "sunset", "Sunset"
     CANDLE_LIGHTING = "candle_lighting", "Candle-lighting"
     NIGHTFALL = "nightfall", "Nightfall (havdalah)"
+    # The site's own service of that day (sites.models.SiteService, the rule's `service_part`):
+    # used at both ends, the offsets moving the service's start and end.
+    SERVICE = "service", "The site's service"
 
 
 class SiteSelection(models.TextChoices):
@@ -107,6 +110,14 @@ def validate_periods(value) -> None:
 
 def validate_site_kinds(value) -> None:
     _list_validator(lambda: SiteKind.values, "site kinds")(value)
+
+
+def validate_risk_tiers(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise ValidationError("Give a list of risk tiers (1, 2, 3).", code="invalid")
+    unknown = sorted(set(value) - set(RiskTier.values))
+    if unknown:
+        raise ValidationError(f"Unknown risk tiers: {', '.join(map(str, unknown))}. Known: 1, 2, 3.", code="unknown")
 
 
 def validate_rule_date(value) -> None:
@@ -172,11 +183,27 @@ class PatrolRule(models.Model):
     end_anchor = models.CharField(max_length=20, choices=Anchor.choices, blank=True)
     end_time = models.TimeField(null=True, blank=True)
     end_offset_minutes = models.SmallIntegerField(default=0, validators=offset_validators)
+    # With Anchor.SERVICE: which of the site's services of the day gives the window.
+    service_part = models.CharField(max_length=12, choices=ServicePart.choices, blank=True)
 
     # Where
     site_selection = models.CharField(max_length=10, choices=SiteSelection.choices, default=SiteSelection.SITES)
     sites = models.ManyToManyField(Site, blank=True, related_name="patrol_rules")
     site_kinds = models.JSONField(default=list, blank=True, validators=[validate_site_kinds])
+    # With site_selection KINDS: only sites of these risk tiers (empty: every tier).
+    site_risk_tiers = models.JSONField(default=list, blank=True, validators=[validate_risk_tiers])
+
+    # Precedence: a rule replaces the overlapping patrols of rules of lower precedence at the same
+    # site (they are not created, or cancelled by the generator — never one with people on it).
+    precedence = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="Replaces overlapping patrols of rules with a lower precedence at the same site (0: none).",
+    )
+    # Active only while the area's alert level is raised (sites.models.AreaSurge).
+    surge_only = models.BooleanField(
+        "surge rule", default=False, help_text="Patrols only while the area's alert level is raised."
+    )
 
     valid_from = models.DateField(validators=[validate_rule_date])
     valid_until = models.DateField(null=True, blank=True, validators=[validate_rule_date])
@@ -208,9 +235,13 @@ class PatrolRule(models.Model):
         "end_anchor",
         "end_time",
         "end_offset_minutes",
+        "service_part",
         "site_selection",
         "sites",
         "site_kinds",
+        "site_risk_tiers",
+        "precedence",
+        "surge_only",
         "valid_from",
         "valid_until",
     )
@@ -460,3 +491,58 @@ class PatrolRule(models.Model):
         if self.duration_minutes:
             return f"{start}, {self.duration_minutes} min"
         return f"{start} – {point(self.end_anchor, self.end_time, self.end_offset_minutes)}"
+
+
+class UpliftMode(models.TextChoices):
+    ADD = "add", "Raise by"
+    AT_LEAST = "at_least", "Raise to at least"
+
+
+class StaffingUplift(models.Model):
+    """Raises the staffing of the patrols the generator plans: "on these observances or periods
+    (or while the area's alert level is raised), at sites of these kinds and risk tiers, raise
+    officers required by N (or to at least N), and make the patrol joint with M CST places".
+    Never applied to pinned or held patrols (the generator leaves those alone)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="uplifts")
+    label = models.CharField(max_length=100, validators=[single_line_text], help_text="e.g. “High Holy Days”.")
+    # When: the observances (as a calendar rule chooses them), or every patrol during a surge.
+    observance_categories = models.JSONField(default=list, blank=True, validators=[validate_categories])
+    observance_keys = models.JSONField(default=list, blank=True, validators=[validate_observance_keys])
+    periods = models.JSONField(default=list, blank=True, validators=[validate_periods])
+    during_surge = models.BooleanField(
+        default=False, help_text="Applies to every patrol while the area's alert level is raised."
+    )
+    # Where (empty: every kind / every tier).
+    site_kinds = models.JSONField(default=list, blank=True, validators=[validate_site_kinds])
+    risk_tiers = models.JSONField(default=list, blank=True, validators=[validate_risk_tiers])
+    # What
+    officers_mode = models.CharField(max_length=10, choices=UpliftMode.choices, default=UpliftMode.ADD)
+    officers_value = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(MAX_OFFICERS_PER_PATROL)]
+    )
+    cst_places = models.PositiveSmallIntegerField(
+        "CST places",
+        default=0,
+        validators=[MaxValueValidator(MAX_VOLUNTEERS_PER_PATROL)],
+        help_text="Make the patrol joint with at least this many CST places (0: leave it as it is).",
+    )
+    active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["area", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "label"],
+                name="staffing_uplift_label_unique_in_area",
+                violation_error_message="This area already has an uplift with this label.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.area})" if self.area_id else self.label

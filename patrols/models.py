@@ -78,6 +78,8 @@ class RunTrigger(models.TextChoices):
     NIGHTLY = "nightly", "Nightly"
     MANUAL = "manual", "Generate now"
     COMMAND = "command", "Management command"
+    RULE = "rule", "Rule saved"
+    SURGE = "surge", "Alert level changed"
 
 
 class RunStatus(models.TextChoices):
@@ -197,6 +199,11 @@ class Patrol(models.Model):
     # restore it if the rule plans it again.
     cancelled_by_generator = models.BooleanField(default=False)
     cancel_reason = models.CharField(max_length=200, blank=True, validators=[single_line_text])
+    # Written by the generator: the uplifts that raised this patrol's staffing ("High Holy Days:
+    # +1 officer, joint with 2 CST places"), and the lower-precedence patrols it replaced at its
+    # site ("Daily patrol: synagogues 08:00–09:00"). Shown on the board and in the API.
+    uplift_note = models.CharField(max_length=300, blank=True)
+    replaces_note = models.CharField(max_length=300, blank=True)
     # A missed patrol: why, as an inspector records it (reports list the reasons).
     missed_reason = models.CharField(max_length=20, choices=MissedReason.choices, blank=True)
     missed_note = models.CharField(max_length=200, blank=True, validators=[single_line_text])

@@ -103,6 +103,14 @@ class Area(models.Model):
         help_text="Days before each festival's first day, e.g. “3, 1”.",
     )
     escalation_festival_time = models.TimeField("time of reminders before festivals", default=time(18, 0))
+    # How many days ahead the nightly run keeps the rota generated (empty: settings.ROTA_HORIZON_DAYS).
+    horizon_days = models.PositiveSmallIntegerField(
+        "rota horizon (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(7), MaxValueValidator(366)],
+        help_text="How far ahead the nightly run keeps the rota; empty for the service's default.",
+    )
     # Raised (in the writer's transaction) by every change an officer's My day can show from this
     # area: patrols, their officers and CST places, its sites, volunteers and settings. Read with
     # the signed-in user (sites.auth), it tells whether a week kept in memory is still current
@@ -142,7 +150,9 @@ class Area(models.Model):
         """The area's local dates from today for `days` days (default settings.ROTA_HORIZON_DAYS;
         at least one): (today, the last of them)."""
         today = self.today(now)
-        count = settings.ROTA_HORIZON_DAYS if days is None else max(1, days)
+        if days is None:
+            days = self.horizon_days or settings.ROTA_HORIZON_DAYS
+        count = max(1, days)
         return today, today + timedelta(days=count - 1)
 
 
@@ -181,6 +191,31 @@ def refuse_area_change(instance: models.Model) -> None:
             {"area": f"A {noun} cannot move to another area; make a new {noun} in that area instead."},
             code="area_fixed",
         )
+
+
+class ServiceDay(models.TextChoices):
+    """The kind of day a site's service belongs to (the day it is *for*: an evening service is
+    held on the evening before, e.g. Friday evening for Shabbat, Kol Nidre on erev Yom Kippur)."""
+
+    WEEKDAY = "weekday", "Weekday"
+    SHABBAT = "shabbat", "Shabbat"
+    YOM_TOV = "yom_tov", "Yom Tov"
+    YOM_KIPPUR = "yom_kippur", "Yom Kippur"
+
+
+class ServicePart(models.TextChoices):
+    MORNING = "morning", "Morning service"
+    AFTERNOON = "afternoon", "Afternoon service"
+    EVENING = "evening", "Evening service"
+
+
+class ServiceAnchor(models.TextChoices):
+    """Where a service starts (the same values as calendar_rules.models.Anchor's)."""
+
+    TIME = "time", "Clock time"
+    SUNSET = "sunset", "Sunset"
+    CANDLE_LIGHTING = "candle_lighting", "Candle-lighting"
+    NIGHTFALL = "nightfall", "Nightfall (havdalah)"
 
 
 class Site(models.Model):
@@ -237,6 +272,100 @@ class Site(models.Model):
         refuse_area_change(self)
         if self.postcode:
             self.postcode = normalise_postcode(self.postcode)
+
+
+class SiteService(models.Model):
+    """One service a site holds: e.g. Shabbat morning 09:00–12:15, or Kol Nidre from
+    candle-lighting for 2 hours. A rule anchored to "the site's service" (calendar_rules Anchor
+    SERVICE, with a ServicePart) takes each site's own window from these; a site without that
+    service on that day gets no patrol from the rule.
+
+    `day` is the day the service is for; an EVENING service is held on the evening before it
+    (Shabbat evening on Friday, Yom Kippur evening — Kol Nidre — on erev Yom Kippur). The window
+    starts at `start_anchor` (+ `start_time` for a clock time) + `start_offset_minutes` and lasts
+    `duration_minutes`, or ends at the clock time `end_time`."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="services")
+    day = models.CharField(max_length=12, choices=ServiceDay.choices)
+    part = models.CharField(max_length=12, choices=ServicePart.choices)
+    label = models.CharField(
+        max_length=100, blank=True, validators=[single_line_text], help_text="e.g. “Shacharit” or “Kol Nidre”."
+    )
+    start_anchor = models.CharField(max_length=20, choices=ServiceAnchor.choices, default=ServiceAnchor.TIME)
+    start_time = models.TimeField(null=True, blank=True)
+    start_offset_minutes = models.SmallIntegerField(
+        default=0, validators=[MinValueValidator(-720), MaxValueValidator(720)]
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12 * 60)]
+    )
+    end_time = models.TimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site", "day", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "day", "part"],
+                name="site_service_unique_day_part",
+                violation_error_message="This site already has this service on this day.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__isnull=False, end_time__isnull=True)
+                | models.Q(duration_minutes__isnull=True, end_time__isnull=False),
+                name="site_service_duration_or_end",
+                violation_error_message="Give a duration or an end time, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(start_anchor=ServiceAnchor.TIME) | models.Q(start_time__isnull=False),
+                name="site_service_time_anchor_has_time",
+                violation_error_message="Give the start time for a clock-time start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_day_display()} {self.get_part_display().lower()} at {self.site}"
+
+
+class AreaSurge(models.Model):
+    """A raised alert level in an area, from `raised_at` until `ends_at` (default 72 hours) or
+    until an inspector ends it early. While it is open, the area's "surge" rules are active and
+    its surge uplifts apply; when it ends the next run cancels the patrols it added (unless
+    someone is on them). Rows are never deleted: they are the record of who raised it, when,
+    why, and who ended it (`ended_by` empty on an ended surge: it expired)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="surges")
+    reason = models.CharField(max_length=300, validators=[single_line_text])
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=models.Q(ended_at__isnull=True),
+                name="area_surge_one_open_per_area",
+                violation_error_message="The alert level of this area is already raised.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("raised_at")),
+                name="area_surge_ends_after_raised",
+                violation_error_message="A surge must end after it is raised.",
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "ended_at"], name="area_surge_area_open")]
+
+    def __str__(self) -> str:
+        return f"Surge in {self.area} from {self.raised_at:%Y-%m-%d %H:%M}"
 
 
 class Role(models.TextChoices):

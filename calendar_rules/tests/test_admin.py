@@ -36,6 +36,8 @@ def test_an_admin_edit_goes_through_the_services(world):
         "site_selection": "sites",
         "sites": [world.objects["site_a"].pk],
         "site_kinds": "[]",
+        "site_risk_tiers": "[]",
+        "precedence": 0,
         "valid_from": "2025-01-01",
         "active": "on",
     }

@@ -94,6 +94,8 @@ def apply_creates(creates: Iterable[PlannedPatrol], *, area: Area, run: Generati
         "pinned": False,
         "cancelled_by_generator": False,
         "cancel_reason": "",
+        "uplift_note": "",
+        "replaces_note": "",
         "missed_reason": "",
         "missed_note": "",
         "briefing_point": "",
