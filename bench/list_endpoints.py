@@ -163,14 +163,15 @@ def _fill(patrol_count: int) -> dict[str, Any]:
             INSERT INTO patrols_patrol (
                 area_id, site_id, rule_id, occurrence_key, occurrence_date, kind, starts_at, ends_at,
                 officers_required, volunteers_required, status, label, pinned, cancelled_by_generator,
-                cancel_reason, missed_reason, missed_note, briefing_point, version, created_at, updated_at)
+                cancel_reason, uplift_note, replaces_note, missed_reason, missed_note, briefing_point, version,
+                created_at, updated_at)
             SELECT s.area_id, s.id, s.rule_id, 'bench-' || g,
                    (%(first)s::timestamptz + (g / %(sites)s) * interval '1 day')::date,
                    CASE WHEN g %% 10 = 0 THEN 'joint' ELSE 'police' END,
                    t.starts_at, t.starts_at + interval '90 minutes',
                    1, CASE WHEN g %% 10 = 0 THEN 2 ELSE 0 END,
                    CASE WHEN (g / %(sites)s + s.n) %% 50 = 7 THEN 'cancelled' ELSE 'scheduled' END,
-                   'Bench patrol', false, false, '', '', '', '', 1, now(), now()
+                   'Bench patrol', false, false, '', '', '', '', '', '', 1, now(), now()
             FROM generate_series(0, %(count)s - 1) AS g
             JOIN bench_site s ON s.n = g %% %(sites)s
             CROSS JOIN LATERAL (
