@@ -80,6 +80,7 @@ class RunTrigger(models.TextChoices):
     COMMAND = "command", "Management command"
     RULE = "rule", "Rule saved"
     SURGE = "surge", "Alert level changed"
+    SETTINGS = "settings", "Area or site settings changed"
 
 
 class RunStatus(models.TextChoices):

@@ -35,6 +35,7 @@ from .outcomes import (
 from .patrols import patrol_cancel, patrol_create_manual, patrol_restore, patrol_set_briefing, patrol_update
 from .rota import rota_sync
 from .runs import (
+    generation_run_after_change,
     generation_run_queue,
     generation_run_start,
     generation_runs_fail_dead,
@@ -53,6 +54,7 @@ __all__ = [
     "assignment_create",
     "assignment_delete",
     "escalation_digests_queue",
+    "generation_run_after_change",
     "generation_run_queue",
     "generation_run_start",
     "generation_runs_fail_dead",

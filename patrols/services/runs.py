@@ -107,6 +107,17 @@ def generation_run_start(
     return run
 
 
+def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) -> GenerationRun:
+    """A run of `area` to its horizon because something it plans from changed (a rule saved or
+    deactivated, the alert level raised or ended, a site's services or the area's settings edited):
+    queued now, in the caller's transaction, and its task enqueued only once that commits — so the
+    run reads what was saved, and a rolled-back change starts nothing. Runs are incremental, so a
+    run per change is cheap; two in a row are serialised by the area's lock."""
+    run = generation_run_queue(area=area, trigger=trigger, by=by)
+    transaction.on_commit(partial(_enqueue_run, run.pk, area_id=area.pk, days=None, trigger=trigger), robust=True)
+    return run
+
+
 def generation_runs_start_nightly() -> list[GenerationRun]:
     """The nightly run of every area: a queued run each, its task enqueued once committed. The
     task carries the run's id, so a task handed out again (its worker died) runs the same record

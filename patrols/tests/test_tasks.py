@@ -107,3 +107,37 @@ def test_the_task_window_runs_days_ahead_from_today_and_looks_back_at_yesterday(
     generate_rota_for_area.delay(world.area_a.pk, days=3)
     run = GenerationRun.objects.get()
     assert (run.window_start, run.window_end) == (TODAY - timedelta(days=1), TODAY + timedelta(days=2))
+
+
+def test_a_run_after_a_change_starts_once_the_change_commits_and_never_for_a_rolled_back_one(
+    world, sites, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from patrols.services import generation_run_after_change
+
+    school_rule(world.area_a, sites)
+
+    class RolledBack(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RolledBack),
+        transaction.atomic(),
+    ):
+        generation_run_after_change(area=world.area_a, trigger=RunTrigger.RULE, by=world.users["inspector_a"])
+        raise RolledBack
+    assert not callbacks and not GenerationRun.objects.exists() and not Patrol.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        run = generation_run_after_change(area=world.area_a, trigger=RunTrigger.SETTINGS, by=world.users["inspector_a"])
+        # Nothing has run yet: the task waits for the commit.
+        assert GenerationRun.objects.get().status == RunStatus.QUEUED
+    run.refresh_from_db()
+    assert (run.trigger, run.status, run.requested_by) == (
+        RunTrigger.SETTINGS,
+        RunStatus.SUCCEEDED,
+        world.users["inspector_a"],
+    )
+    assert run.created == Patrol.objects.count() > 0
