@@ -293,6 +293,9 @@ RUN_STALE_AFTER_SECONDS = env_int("RUN_STALE_AFTER_SECONDS", DEFAULT_STALE_AFTER
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400, minimum=1)
 # A view record commits without waiting for its WAL flush (audit/services.py): see the README.
 AUDIT_VIEW_ASYNC_COMMIT = env_bool("AUDIT_VIEW_ASYNC_COMMIT", False)
+# Repeats of a view already on record this hour are added to its count at most this many seconds
+# later, by one write (audit/services.py); 0 writes every view at once.
+AUDIT_VIEW_BATCH_SECONDS = env_int("AUDIT_VIEW_BATCH_SECONDS", 60, minimum=0)
 
 # --- Email and the outbox (notifications/) ---------------------------------------------------------
 # Django's console backend unless SMTP is configured: EMAIL_URL (smtp://, smtp+tls://, smtps://,

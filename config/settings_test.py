@@ -22,3 +22,7 @@ STORAGES = {
 # them from the cache): the suite counts queries, and must count the same everywhere.
 # sites/tests/test_auth_backend.py checks the cached sessions on their own.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Every view record written as it happens: the suite counts queries and reads the rows at once.
+# audit/tests/test_view_batch.py turns the batching on to test it.
+AUDIT_VIEW_BATCH_SECONDS = 0
