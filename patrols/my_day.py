@@ -16,7 +16,13 @@ than the Python. An officer opens My day many times between two changes to their
   still the same is current in every process, whichever process changed what;
 - what depends on the clock (which "Arrived" buttons show) is worked out per request from the
   week's times, never kept;
-- the week renders with Jinja2 (templates/patrols/jinja/my_day_week.html), like the board's grid.
+- the week renders with Jinja2 (templates/patrols/jinja/my_day_week.html), like the board's grid;
+- and the whole page (layout, navigation and week) is kept with the week too, once per set of
+  "Arrived" buttons showing and per layout (who is signed in, their roles, the path), with
+  placeholders for what each response has of its own — the CSRF token and the moment the page
+  was loaded — filled in per response (`kept_page`, `keep_page`, `fill_page`). Profiled
+  (`bench/my_day.py --profile`), rendering the Django layout around a kept week was a third of a
+  kept load's time, and reading the user another third (sites.auth).
 
 A stamp read before a change commits and a week built after it: the week is kept under the old
 stamp and built again on the next request, never served as current after the change is seen.
@@ -182,16 +188,19 @@ def officer_week(*, access: Access, officer, now: datetime) -> Week:
     return Week(days, from_cache=False, identity=identity)
 
 
-# Stands for the CSRF token in a kept page (each response gets its own masked token). Random per
-# process, so no text a person typed can be it.
-_CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+# Stand for what each response has of its own in a kept page: the CSRF token (each response gets
+# its own masked token) and the moment it was loaded (ISO, and as the offline note shows it).
+# Random per process, so no text a person typed can be one.
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+LOADED_AT_PLACEHOLDER = f"loaded-{secrets.token_hex(16)}"
+LOADED_AT_TEXT_PLACEHOLDER = f"loaded-text-{secrets.token_hex(16)}"
 
 
 def render_week(week: Week, *, user_id: int, now: datetime, csrf_token: str) -> SafeString:
     """The week's HTML at `now`. A kept week keeps its HTML too, one per set of "Arrived" buttons
     showing (that changes a few times a day), with the CSRF token put in per response."""
     days = with_clock(week.days, now)
-    showing = tuple(item["can_check_in"] for day in days for item in day["items"])
+    showing = showing_now(week.days, now)
     html = week.pages.get(showing)
     if html is None:
         arrive, leave = _visit_paths()
@@ -199,19 +208,58 @@ def render_week(week: Week, *, user_id: int, now: datetime, csrf_token: str) -> 
             "my_day_week.html",
             {
                 "days": days,
-                "csrf_token": _CSRF_PLACEHOLDER,
+                "csrf_token": CSRF_PLACEHOLDER,
                 "arrive_url": lambda pk: f"{arrive[0]}{pk}{arrive[1]}",
                 "leave_url": lambda pk: f"{leave[0]}{pk}{leave[1]}",
             },
         )
-        if week.identity is not None:
-            local = caches["local"]
-            key = _week_key(user_id)
-            kept = local.get(key)
-            if kept is not None and kept["identity"] == week.identity:
-                kept["pages"][showing] = str(html)
-                local.set(key, kept, timeout=SNAPSHOT_SECONDS)
-    return mark_safe(html.replace(_CSRF_PLACEHOLDER, csrf_token))  # noqa: S308 (escaped by Jinja2)
+        _keep(week, user_id, showing, str(html))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, csrf_token))  # noqa: S308 (escaped by Jinja2)
+
+
+def _keep(week: Week, user_id: int, key: tuple, html: str) -> None:
+    """Keep `html` with the kept week it was rendered from (unless that week is no longer kept)."""
+    if week.identity is None:
+        return
+    local = caches["local"]
+    cache_key = _week_key(user_id)
+    kept = local.get(cache_key)
+    if kept is not None and kept["identity"] == week.identity:
+        kept["pages"][key] = html
+        local.set(cache_key, kept, timeout=SNAPSHOT_SECONDS)
+
+
+def showing_now(days: list[dict[str, Any]], now: datetime) -> tuple[bool, ...]:
+    """Which of the week's patrols show "Arrived" at `now` (what with_clock works out), as a key."""
+    return tuple(
+        item["status"] != "cancelled" and item["open_visit"] is None and item["opens"] <= now <= item["closes"]
+        for day in days
+        for item in day["items"]
+    )
+
+
+def _page_key(week: Week, now: datetime, layout: tuple) -> tuple:
+    return ("page", showing_now(week.days, now), layout)
+
+
+def kept_page(week: Week, *, now: datetime, layout: tuple) -> str | None:
+    """The whole page kept for this week, the buttons showing at `now` and `layout` (with its
+    placeholders), if one is."""
+    return week.pages.get(_page_key(week, now, layout))
+
+
+def keep_page(week: Week, *, user_id: int, now: datetime, layout: tuple, html: str) -> None:
+    """Keep a whole page rendered with the placeholders (see the module's docstring)."""
+    _keep(week, user_id, _page_key(week, now, layout), html)
+
+
+def fill_page(html: str, *, csrf_token: str, loaded_at: str, loaded_at_text: str) -> str:
+    """A kept page as this response sends it: its own CSRF token and load time put in."""
+    return (
+        html.replace(CSRF_PLACEHOLDER, csrf_token)
+        .replace(LOADED_AT_TEXT_PLACEHOLDER, loaded_at_text)
+        .replace(LOADED_AT_PLACEHOLDER, loaded_at)
+    )
 
 
 @lru_cache(maxsize=1)

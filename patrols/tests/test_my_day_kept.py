@@ -242,3 +242,84 @@ def test_a_kept_week_follows_each_areas_own_day(world, stopped_clock):
     assert _kept_queries(client) == KEPT_QUERIES - 1  # kept (no patrol shown: no view record)
     stopped_clock.move_to(datetime(2026, 1, 5, 11, 5, tzinfo=UTC))  # 00:05 on the 6th there
     assert f'id="patrol-{patrol.pk}"' in _page(client)
+
+
+# ---- the whole page kept with the week ------------------------------------------------------------
+
+
+def _rendered_templates(client) -> tuple[str, list[str]]:
+    from django.test.signals import template_rendered
+
+    names: list[str] = []
+
+    def seen(sender, template, **kwargs):
+        names.append(getattr(template, "name", ""))
+
+    template_rendered.connect(seen)
+    try:
+        return _page(client), names
+    finally:
+        template_rendered.disconnect(seen)
+
+
+def test_a_kept_page_renders_nothing_and_carries_its_own_csrf_token_and_load_time(setup, stopped_clock):
+    from django.test import Client
+
+    world, officer, patrol, assignment, client = setup
+    first, rendered = _rendered_templates(client)
+    assert "patrols/my_day.html" in rendered
+    stopped_clock.move_to(NOW + timedelta(minutes=7))
+    kept, rendered = _rendered_templates(client)
+    assert rendered == []  # neither the layout nor the week rendered again
+    assert _without_csrf(kept) != _without_csrf(first)  # the load time moved on…
+    loaded = (NOW + timedelta(minutes=7)).isoformat()
+    assert f'data-loaded-at="{loaded}"' in kept and "last loaded Mon 5 Jan 07:07." in kept
+    # …and nothing else did.
+    assert _without_csrf(kept).replace(loaded, "T").replace("07:07.", "t") == _without_csrf(first).replace(
+        NOW.isoformat(), "T"
+    ).replace("07:00.", "t")
+    from patrols.my_day import CSRF_PLACEHOLDER, LOADED_AT_PLACEHOLDER, LOADED_AT_TEXT_PLACEHOLDER
+
+    for placeholder in (CSRF_PLACEHOLDER, LOADED_AT_PLACEHOLDER, LOADED_AT_TEXT_PLACEHOLDER):
+        assert placeholder not in kept and placeholder not in first
+
+    # The token in a kept page is this session's: a check-in without JavaScript posts with it.
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(officer.user)
+    stopped_clock.move_to(TOMORROW_9)
+    checked.force_login(officer.user)
+    page = checked.get(reverse("patrols:my_day")).content.decode()
+    page = checked.get(reverse("patrols:my_day")).content.decode()  # the kept one
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = checked.post(reverse("patrols:visit_arrive", args=[patrol.pk]), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert officer.visits.count() == 1
+
+
+def test_a_page_with_a_message_is_rendered_in_full_and_the_message_shown_once(setup, stopped_clock):
+    world, officer, patrol, assignment, client = setup
+    stopped_clock.move_to(TOMORROW_9)
+    client.force_login(officer.user)
+    _page(client)
+    _page(client)  # kept
+    response = client.post(reverse("patrols:visit_arrive", args=[patrol.pk]), follow=True)
+    assert "Checked in at Beth Test Synagogue at 09:00." in response.content.decode()
+    page = _page(client)
+    assert "Checked in at" not in page and "Arrived 09:00" in page
+
+
+def test_a_kept_page_is_kept_per_signed_in_user(world, stopped_clock):
+    """Two officers on one patrol: each page says who is signed in, and shows the other."""
+    other = make_user("second", role=Role.OFFICER, area=world.area_a, collar="PC200", first_name="Noa").officer
+    officer = world.users["officer"].officer
+    patrol = patrol_create_manual(
+        site=world.objects["site_a"], starts_at=TOMORROW_9, ends_at=TOMORROW_9 + HOUR, by=None
+    )
+    for person in (officer, other):
+        assignment_create(patrol=patrol, officer=person, by=None)
+    mine, theirs = world.client("officer"), world.client("anonymous")
+    theirs.force_login(other.user)
+    for _ in range(2):  # built, then kept
+        assert "Sign out officer" in _page(mine) and "PC200" in _page(mine)
+        page = _page(theirs)
+        assert "Sign out second" in page and "Sign out officer" not in page and "PC100" in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
@@ -13,16 +14,26 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from audit.recording import PatrolViewAuditMixin
+from audit.recording import PatrolViewAuditMixin, record_for_request
 from sites.models import Role
 from sites.permissions import RoleRequiredMixin
 
 from .. import services
-from ..my_day import officer_week, render_week, unfinished_area_ids
+from ..my_day import (
+    CSRF_PLACEHOLDER,
+    LOADED_AT_PLACEHOLDER,
+    LOADED_AT_TEXT_PLACEHOLDER,
+    fill_page,
+    keep_page,
+    kept_page,
+    officer_week,
+    render_week,
+    unfinished_area_ids,
+)
 from ..selectors import patrols_to_check_in, visits_to_check_out
 
 
@@ -30,7 +41,10 @@ class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     """An officer's start page, phone-first: their patrols today and on the next seven days.
 
     The week comes from patrols/my_day.py (kept in the cache between changes) and renders with
-    Jinja2; the page around it (layout, navigation, offline notes) is a Django template."""
+    Jinja2; the page around it (layout, navigation, offline notes) is a Django template. While the
+    week is kept, the whole page is kept with it (my_day.kept_page): a repeat load renders nothing,
+    it fills in the response's CSRF token and load time. A page with messages to show (after a
+    check-in without JavaScript) is rendered in full and not kept."""
 
     roles = (Role.OFFICER,)
     template_name = "patrols/my_day.html"
@@ -38,16 +52,72 @@ class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
     def viewed_area_ids(self, context, now):  # audit: who viewed future patrol times
         return unfinished_area_ids(context["days"], now)
 
-    def get_context_data(self, **kwargs):
-        officer = getattr(self.request.user, "officer", None)
+    def get(self, request, *args, **kwargs):
+        officer = getattr(request.user, "officer", None)
+        if officer is None or _has_messages(request):
+            return super().get(request, *args, **kwargs)
         now = timezone.now()
-        days: list = []
-        week_html = ""
-        if officer is not None:
-            week = officer_week(access=self.access, officer=officer, now=now)
-            days = week.days
-            week_html = render_week(week, user_id=officer.user_id, now=now, csrf_token=get_token(self.request))
-        return super().get_context_data(officer=officer, days=days, week_html=week_html, now=now, **kwargs)
+        week = officer_week(access=self.access, officer=officer, now=now)
+        layout = self._layout()
+        page = kept_page(week, now=now, layout=layout)
+        if page is None:
+            response = self.render_to_response(self._context(officer, week, now, placeholders=True))
+            page = response.render().content.decode()
+            keep_page(week, user_id=officer.user_id, now=now, layout=layout, html=page)
+        else:
+            record_for_request(request, unfinished_area_ids(week.days, now))
+        return HttpResponse(
+            fill_page(
+                page,
+                csrf_token=get_token(request),
+                loaded_at=dateformat.format(now, "c"),
+                loaded_at_text=self._loaded_at_text(now),
+            )
+        )
+
+    def _loaded_at_text(self, now) -> str:
+        """When the page was loaded, as the offline note says it: in the time of the officer's
+        area (the page's times are), or the service's own for an officer of several zones."""
+        zones = {zone for _name, zone in self.access.area_names_zones.values()}
+        local = now.astimezone(ZoneInfo(zones.pop())) if len(zones) == 1 else timezone.localtime(now)
+        return dateformat.format(local, "D j M H:i")
+
+    def _layout(self) -> tuple:
+        """What the layout around the week shows of the request (config.navigation, base.html)."""
+        user, access = self.request.user, self.access
+        roles = tuple(sorted(role for role, areas in access.roles.items() if areas))
+        return (user.get_username(), user.is_superuser, access.is_admin, roles, self.request.path)
+
+    def _context(self, officer, week, now, *, placeholders: bool) -> dict:
+        csrf_token = CSRF_PLACEHOLDER if placeholders else get_token(self.request)
+        week_html = render_week(week, user_id=officer.user_id, now=now, csrf_token=csrf_token)
+        extra = {}
+        if placeholders:
+            extra = {"csrf_token": CSRF_PLACEHOLDER, "loaded_at": LOADED_AT_PLACEHOLDER}
+            extra["loaded_at_text"] = LOADED_AT_TEXT_PLACEHOLDER
+        return self.get_context_data(officer=officer, days=week.days, week_html=week_html, now=now, **extra)
+
+    def get_context_data(self, **kwargs):
+        if "days" not in kwargs:  # rendered in full: no officer profile, or messages to show
+            officer = getattr(self.request.user, "officer", None)
+            now = timezone.now()
+            kwargs.update(officer=officer, days=[], week_html="", now=now)
+            if officer is not None:
+                week = officer_week(access=self.access, officer=officer, now=now)
+                kwargs.update(
+                    days=week.days,
+                    week_html=render_week(week, user_id=officer.user_id, now=now, csrf_token=get_token(self.request)),
+                )
+        now = kwargs["now"]
+        kwargs.setdefault("loaded_at", dateformat.format(now, "c"))
+        kwargs.setdefault("loaded_at_text", self._loaded_at_text(now))
+        return super().get_context_data(**kwargs)
+
+
+def _has_messages(request) -> bool:
+    """Whether messages wait to be shown (reading them does not mark them shown)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
 
 
 def _client_id(request) -> uuid.UUID | None:
