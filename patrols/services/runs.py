@@ -118,6 +118,13 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
+def on_plan_inputs_changed(sender: object, *, area: Area, trigger: str, by: Editor = None, **kwargs: Any) -> None:
+    """sites.signals.plan_inputs_changed: what the area's rota is planned from has changed."""
+    if trigger not in RunTrigger.values:
+        raise ValueError(f"Unknown run trigger {trigger!r}")
+    generation_run_after_change(area=area, trigger=trigger, by=by)
+
+
 def generation_runs_start_nightly() -> list[GenerationRun]:
     """The nightly run of every area: a queued run each, its task enqueued once committed. The
     task carries the run's id, so a task handed out again (its worker died) runs the same record
