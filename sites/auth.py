@@ -15,7 +15,7 @@ from functools import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from .access import remember_access
+from .access import remember_access, with_open_surge
 from .models import Membership
 
 
@@ -42,7 +42,7 @@ class ShomerBackend(ModelBackend):
 
     def get_user(self, user_id):
         rows = list(
-            Membership.objects.filter(user_id=user_id)
+            with_open_surge(Membership.objects.filter(user_id=user_id))
             .select_related("user__officer", "area", "group")
             .only(*_membership_columns())
         )
@@ -50,7 +50,18 @@ class ShomerBackend(ModelBackend):
             user = rows[0].user
             remember_access(
                 user,
-                ((row.group.name, row.area_id, row.area.name, row.area.timezone, row.area.rota_stamp) for row in rows),
+                (
+                    (
+                        row.group.name,
+                        row.area_id,
+                        row.area.name,
+                        row.area.timezone,
+                        row.area.rota_stamp,
+                        row.surge_reason,  # type: ignore[attr-defined]  # annotated by with_open_surge
+                        row.surge_ends_at,  # type: ignore[attr-defined]
+                    )
+                    for row in rows
+                ),
             )
         else:
             # No role anywhere (an administrator, or a new account): the user and profile alone.

@@ -116,6 +116,30 @@ class Area(models.Model):
     # the signed-in user (sites.auth), it tells whether a week kept in memory is still current
     # (patrols/my_day.py). Not a setting: never edited, never in the history.
     rota_stamp = models.BigIntegerField(default=0, editable=False)
+    # Raised by every edit of the settings (sites.services.area_update): an edit made from an
+    # older version is refused, never applied over someone else's.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Who changed which setting, when (the area page shows it); the stamp is not a setting.
+    history = HistoricalRecords(excluded_fields=["rota_stamp"])
+
+    # What an inspector edits on the area page and through the API (name and slug stay with the
+    # administrators: the slug is in URLs and API clients).
+    SETTINGS_FIELDS = (
+        "timezone",
+        "latitude",
+        "longitude",
+        "horizon_days",
+        "cst_duty_phone",
+        "max_duty_hours",
+        "min_rest_hours",
+        "check_in_flag_distance_m",
+        "feed_shows_site_name",
+        "escalation_shabbat_leads",
+        "escalation_festival_days",
+        "escalation_festival_time",
+    )
+    # The settings a run plans from: changing one queues a run of the area.
+    PLANNING_FIELDS = ("timezone", "latitude", "longitude", "horizon_days")
 
     class Meta:
         ordering = ["name"]

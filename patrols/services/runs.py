@@ -118,6 +118,11 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
+def on_area_plan_changed(*, area: Area, trigger: str, by: Editor = None, **kwargs: object) -> None:
+    """sites.signals.area_plan_changed: a run of the area after its change commits."""
+    generation_run_after_change(area=area, trigger=RunTrigger(trigger), by=by)
+
+
 def generation_runs_start_nightly() -> list[GenerationRun]:
     """The nightly run of every area: a queued run each, its task enqueued once committed. The
     task carries the run's id, so a task handed out again (its worker died) runs the same record
