@@ -391,6 +391,13 @@ class AreaSurge(models.Model):
     def __str__(self) -> str:
         return f"Surge in {self.area} from {self.raised_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def state(self) -> str:
+        """ "raised" while open; "ended" by an inspector, or "expired" at its end."""
+        if self.ended_at is None:
+            return "raised"
+        return "ended" if self.ended_by_id is not None else "expired"
+
 
 class Role(models.TextChoices):
     """Roles are Django groups of these names, held per area through Membership."""
