@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
@@ -76,7 +77,9 @@ def access_for(user) -> Access:
     cached = getattr(user, "_shomer_access", None)
     if cached is not None:
         return cached
-    memberships = with_open_surge(Membership.objects.filter(user=user)).values_list(
+    # Any: the type checker cannot see the annotations with_open_surge adds.
+    annotated: Any = with_open_surge(Membership.objects.filter(user=user))
+    memberships = annotated.values_list(
         "group__name", "area_id", "area__name", "area__timezone", "area__rota_stamp", "surge_reason", "surge_ends_at"
     )
     return remember_access(user, memberships)

@@ -85,7 +85,7 @@ def area_update(*, area: Area, by: Editor, expected_version: int, **fields: Any)
     for name in changed:
         setattr(stored, name, fields[name])
     stored.version += 1
-    labels = ", ".join(str(Area._meta.get_field(name).verbose_name) for name in changed)
+    labels = ", ".join(str(getattr(Area._meta.get_field(name), "verbose_name", name)) for name in changed)
     save_with_history(stored, by=by, reason=f"changed {labels}")
     if set(changed) & set(Area.PLANNING_FIELDS):
         area_plan_changed.send(sender=Area, area=stored, trigger=SETTINGS_TRIGGER, by=by)

@@ -1,4 +1,4 @@
-from typing import cast
+from typing import Any, cast
 
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
@@ -59,8 +59,8 @@ class AreaSurgeSerializer(serializers.ModelSerializer):
     """A raised alert level: who raised it, when, why, until when, and who ended it (none: it
     expired). To raise one, send `reason` and optionally `ends_at`."""
 
-    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    ended_by = serializers.SlugRelatedField(
+    raised_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ended_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="Who ended it early; empty when it expired or is raised."
     )
     ends_at = serializers.DateTimeField(
