@@ -92,7 +92,9 @@ class AreaDetailView(_AreaView, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class SurgeRaiseView(_AreaView, View):
+class SurgeRaiseView(AreaDetailView):
+    """POST: raise the alert level; a refused raise shows the area page with the form's messages."""
+
     http_method_names = ["post"]
 
     def post(self, request, slug):
@@ -110,9 +112,7 @@ class SurgeRaiseView(_AreaView, View):
             else:
                 messages.success(request, "Alert level raised: the rota is being re-planned with the surge rules.")
                 return redirect("sites:area_detail", slug=self.area.slug)
-        page = AreaDetailView(request=request, args=(), kwargs={"slug": slug})
-        page.area, page.access = self.area, self.access
-        return page.render_to_response(page.get_context_data(surge_form=form))
+        return self.render_to_response(self.get_context_data(surge_form=form))
 
 
 class SurgeEndView(_AreaView, View):
