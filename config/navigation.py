@@ -20,6 +20,7 @@ LINKS = [
     ("Calendar", "calendar_rules:calendar", {Role.INSPECTOR}),
     ("Joint patrols", "patrols:joint", {Role.CST_COORDINATOR}),
     ("Sites", "sites:site_list", {Role.INSPECTOR}),
+    ("Areas", "sites:area_list", {Role.INSPECTOR}),
     ("Volunteers", "people:volunteer_list", {Role.CST_COORDINATOR}),
     ("Coverage", "reports:coverage", {Role.INSPECTOR, Role.CST_COORDINATOR}),
     ("Who viewed patrols", "audit:patrol_views", {Role.INSPECTOR}),

@@ -351,7 +351,7 @@ def connect_invalidation() -> None:
     from django.contrib.auth import get_user_model
 
     from people.models import Absence, Officer, Volunteer
-    from sites.models import Area, Site
+    from sites.models import Area, AreaSurge, Site
 
     from .models import Assignment, Patrol, Visit, VolunteerSlot
 
@@ -362,6 +362,8 @@ def connect_invalidation() -> None:
         (Site, _own_area),
         (Volunteer, _own_area),
         (Area, _area_itself),
+        # The alert level's banner shows on the week of every officer of the area.
+        (AreaSurge, _own_area),
     )
     for model, area_of in by_area:
         receiver = _on_area_row_saved(area_of)

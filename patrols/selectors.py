@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from notifications.models import Notification, NotificationKind, NotificationSta
 from people.models import Absence, Officer, Volunteer, VolunteerUnavailability
 from sites.access import Access
 from sites.models import Area, Role
+from sites.selectors import open_surge
 
 from . import fairness, volunteer_ranking
 from .duties import DutyLimits, Interval, duty_warnings, local_dates
@@ -48,7 +49,7 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import RuleToPlan, StoredPatrol, local_midnight
+from .planning import PlannedPatrol, RuleToPlan, StoredPatrol, local_midnight
 from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
@@ -58,18 +59,58 @@ logger = logging.getLogger(__name__)
 
 def rules_to_plan(area: Area) -> list[RuleToPlan]:
     """The active rules of `area` as the generator plans them, with the active sites each
-    patrols (two queries)."""
-    return [
-        RuleToPlan(
-            rule_id=rule.pk,
-            kind=rule.kind,
-            officers_required=rule.officers_required,
-            volunteers_required=rule.volunteers_required,
-            site_ids=site_ids,
-            spec=rule.as_spec(),
+    patrols (two queries; a third, the alert level, when the area has surge rules)."""
+    return rules_to_plan_with_surge(area)[0]
+
+
+# A surge rule's patrols: those starting in [raised_at, ends_at) of the area's open surge.
+SurgeWindows = dict[int, tuple[datetime, datetime]]
+
+
+def rules_to_plan_with_surge(area: Area) -> tuple[list[RuleToPlan], SurgeWindows]:
+    """`rules_to_plan`, and the window each surge rule (PatrolRule.surge_only) patrols in.
+
+    A surge rule is active only while the area's alert level is raised (sites.surges): with no
+    open surge it is left out, so a run retires it and cancels its future patrols (those someone
+    is on are held). While one is open its validity is narrowed to the surge's local dates — so
+    its fingerprint changes whenever the surge does, and a run re-plans it in full — and
+    `within_surge` drops its occurrences starting outside the surge's exact window."""
+    loaded = rule_selectors.active_rules_with_sites(area)
+    surge = open_surge(area) if any(rule.surge_only for rule, _ in loaded) else None
+    rules: list[RuleToPlan] = []
+    windows: SurgeWindows = {}
+    for rule, site_ids in loaded:
+        spec = rule.as_spec()
+        if rule.surge_only:
+            if surge is None:
+                continue
+            first = surge.raised_at.astimezone(area.zone).date()
+            last = (surge.ends_at - timedelta(microseconds=1)).astimezone(area.zone).date()
+            valid_from = max(spec.valid_from, first)
+            valid_until = min(spec.valid_until or last, last)
+            if valid_until < valid_from:
+                continue
+            spec = replace(spec, valid_from=valid_from, valid_until=valid_until)
+            windows[rule.pk] = (surge.raised_at, surge.ends_at)
+        rules.append(
+            RuleToPlan(
+                rule_id=rule.pk,
+                kind=rule.kind,
+                officers_required=rule.officers_required,
+                volunteers_required=rule.volunteers_required,
+                site_ids=site_ids,
+                spec=spec,
+            )
         )
-        for rule, site_ids in rule_selectors.active_rules_with_sites(area)
-    ]
+    return rules, windows
+
+
+def within_surge(planned: Iterable[PlannedPatrol], windows: SurgeWindows) -> Iterator[PlannedPatrol]:
+    """The planned patrols less those of surge rules starting outside their surge's window."""
+    for patrol in planned:
+        window = windows.get(patrol.rule_id)
+        if window is None or window[0] <= patrol.starts_at < window[1]:
+            yield patrol
 
 
 def generation_states(area: Area) -> dict[int, RuleState]:

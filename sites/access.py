@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from .models import Membership, Role
 
@@ -28,6 +30,9 @@ class Access:
     area_names_zones: dict[int, tuple[str, str]] = field(default_factory=dict)
     # area id -> its rota stamp when the roles were read (sites.models.Area.rota_stamp)
     rota_stamps: dict[int, int] = field(default_factory=dict)
+    # area id -> (reason, end) of the raised alert level of each of the user's areas that has one,
+    # read with the roles: the banner of the board, My day and the joint planner costs no query.
+    surges: dict[int, tuple[str, datetime]] = field(default_factory=dict)
 
     def area_ids(self, *roles: str) -> frozenset[int]:
         wanted = roles or ALL_ROLES
@@ -72,28 +77,46 @@ def access_for(user) -> Access:
     cached = getattr(user, "_shomer_access", None)
     if cached is not None:
         return cached
-    memberships = Membership.objects.filter(user=user).values_list(
-        "group__name", "area_id", "area__name", "area__timezone", "area__rota_stamp"
+    # Any: the type checker cannot see the annotations with_open_surge adds.
+    annotated: Any = with_open_surge(Membership.objects.filter(user=user))
+    memberships = annotated.values_list(
+        "group__name", "area_id", "area__name", "area__timezone", "area__rota_stamp", "surge_reason", "surge_ends_at"
     )
     return remember_access(user, memberships)
 
 
-def remember_access(user, memberships: Iterable[tuple[str, int, str, object, int]]) -> Access:
+def with_open_surge(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
+    """Memberships annotated with their area's open surge (`surge_reason`, `surge_ends_at`; None
+    when the level is not raised): a LEFT JOIN in the same query (an area has at most one open
+    surge, sites.models.AreaSurge's constraint), so no membership is repeated."""
+    return memberships.annotate(
+        open_surge=FilteredRelation("area__surges", condition=Q(area__surges__ended_at__isnull=True))
+    ).annotate(surge_reason=F("open_surge__reason"), surge_ends_at=F("open_surge__ends_at"))
+
+
+MembershipRow = tuple[str, int, str, object, int, "str | None", "datetime | None"]
+
+
+def remember_access(user, memberships: Iterable[MembershipRow]) -> Access:
     """Build `user`'s access from their memberships as (role, area id, area name, time zone,
-    rota stamp) and cache it on the user object."""
+    rota stamp, open surge's reason, its end) and cache it on the user object."""
     roles: dict[str, set[int]] = {}
     areas: dict[int, tuple[str, str]] = {}
     stamps: dict[int, int] = {}
-    for role, area_id, name, zone, stamp in memberships:
+    surges: dict[int, tuple[str, datetime]] = {}
+    for role, area_id, name, zone, stamp, surge_reason, surge_ends_at in memberships:
         roles.setdefault(role, set()).add(area_id)
         areas[area_id] = (name, str(zone))
         stamps[area_id] = stamp
+        if surge_reason is not None and surge_ends_at is not None:
+            surges[area_id] = (surge_reason, surge_ends_at)
     access = Access(
         user_id=user.pk,
         is_admin=user.is_superuser,
         roles={role: frozenset(ids) for role, ids in roles.items()},
         area_names_zones=areas,
         rota_stamps=stamps,
+        surges=surges,
     )
     user._shomer_access = access
     return access

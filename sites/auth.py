@@ -24,7 +24,7 @@ from django.db import connections, router
 from django.db.models import Field, Model
 
 from .access import remember_access
-from .models import Area, Membership
+from .models import Area, AreaSurge, Membership
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -38,12 +38,15 @@ class _Columns:
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Converter, ...], Any], ...]  # (position, converters, column)
 
-    def build(self, db: str, values: Sequence[Any], connection) -> Model:
+    def convert(self, values: Sequence[Any], connection) -> list[Any]:
         values = list(values)
         for position, converters, column in self.converters:
             for convert in converters:
                 values[position] = convert(values[position], column, connection)
-        return self.model.from_db(db, list(self.attnames), values)
+        return values
+
+    def build(self, db: str, values: Sequence[Any], connection) -> Model:
+        return self.model.from_db(db, list(self.attnames), self.convert(values, connection))
 
 
 def _columns(model: type[Model], alias: str, fields: Sequence[Field], connection) -> tuple[str, _Columns]:
@@ -65,6 +68,7 @@ class _UserQuery:
     officer: _Columns
     user_width: int
     officer_width: int
+    surge: _Columns  # the area's open surge: reason, end (None, None when the level is not raised)
 
 
 @cache
@@ -82,6 +86,8 @@ def _user_query(alias: str, vendor: str) -> _UserQuery:
     officer_fields = list(officer_model._meta.concrete_fields)
     user_select, user = _columns(user_model, "u", user_fields, connection)
     officer_select, officer = _columns(officer_model, "o", officer_fields, connection)
+    surge_fields = [AreaSurge._meta.get_field("reason"), AreaSurge._meta.get_field("ends_at")]
+    surge_select, surge = _columns(AreaSurge, "s", surge_fields, connection)  # type: ignore[arg-type]
 
     def table(model: type[Model]) -> str:
         return quote(model._meta.db_table)
@@ -93,15 +99,18 @@ def _user_query(alias: str, vendor: str) -> _UserQuery:
     sql = (
         f"SELECT {user_select}, {officer_select}, "
         f"m.{column(Membership, 'area')}, a.{column(Area, 'name')}, a.{column(Area, 'timezone')}, "
-        f"a.{column(Area, 'rota_stamp')}, g.{column(Group, 'name')} "
+        f"a.{column(Area, 'rota_stamp')}, g.{column(Group, 'name')}, {surge_select} "
         f"FROM {table(Membership)} m "
         f"INNER JOIN {table(user_model)} u ON u.{column(user_model, 'id')} = m.{column(Membership, 'user')} "
         f"LEFT OUTER JOIN {table(officer_model)} o ON o.{officer_user} = u.{column(user_model, 'id')} "
         f"INNER JOIN {table(Area)} a ON a.{column(Area, 'id')} = m.{column(Membership, 'area')} "
         f"INNER JOIN {table(Group)} g ON g.{column(Group, 'id')} = m.{column(Membership, 'group')} "
+        # An area has at most one open surge (AreaSurge's constraint): no membership repeats.
+        f"LEFT OUTER JOIN {table(AreaSurge)} s ON s.{column(AreaSurge, 'area')} = m.{column(Membership, 'area')} "
+        f"AND s.{column(AreaSurge, 'ended_at')} IS NULL "
         f"WHERE m.{column(Membership, 'user')} = %s"
     )
-    return _UserQuery(sql, user, officer, len(user_fields), len(officer_fields))
+    return _UserQuery(sql, user, officer, len(user_fields), len(officer_fields), surge)
 
 
 class ShomerBackend(ModelBackend):
@@ -133,8 +142,9 @@ class ShomerBackend(ModelBackend):
             remember_access(
                 user,
                 (
-                    (group, area_id, name, zone, stamp)  # the zone's name, as Access keeps it
-                    for area_id, name, zone, stamp, group in (row[start:] for row in rows)
+                    # The zone's name, as Access keeps it; the open surge's reason and end, or None.
+                    (group, area_id, name, zone, stamp, *query.surge.convert(surge, connection))
+                    for area_id, name, zone, stamp, group, *surge in (row[start:] for row in rows)
                 ),
             )
         else:

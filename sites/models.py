@@ -116,6 +116,30 @@ class Area(models.Model):
     # the signed-in user (sites.auth), it tells whether a week kept in memory is still current
     # (patrols/my_day.py). Not a setting: never edited, never in the history.
     rota_stamp = models.BigIntegerField(default=0, editable=False)
+    # Raised by every edit of the settings (sites.services.area_update): an edit made from an
+    # older version is refused, never applied over someone else's.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Who changed which setting, when (the area page shows it); the stamp is not a setting.
+    history = HistoricalRecords(excluded_fields=["rota_stamp"])
+
+    # What an inspector edits on the area page and through the API (name and slug stay with the
+    # administrators: the slug is in URLs and API clients).
+    SETTINGS_FIELDS = (
+        "timezone",
+        "latitude",
+        "longitude",
+        "horizon_days",
+        "cst_duty_phone",
+        "max_duty_hours",
+        "min_rest_hours",
+        "check_in_flag_distance_m",
+        "feed_shows_site_name",
+        "escalation_shabbat_leads",
+        "escalation_festival_days",
+        "escalation_festival_time",
+    )
+    # The settings a run plans from: changing one queues a run of the area.
+    PLANNING_FIELDS = ("timezone", "latitude", "longitude", "horizon_days")
 
     class Meta:
         ordering = ["name"]
@@ -366,6 +390,13 @@ class AreaSurge(models.Model):
 
     def __str__(self) -> str:
         return f"Surge in {self.area} from {self.raised_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        """ "raised" while open; "ended" by an inspector, or "expired" at its end."""
+        if self.ended_at is None:
+            return "raised"
+        return "ended" if self.ended_by_id is not None else "expired"
 
 
 class Role(models.TextChoices):

@@ -1,16 +1,16 @@
-"""Signals the lower rooms send when something the rota is planned from has changed, so that
-`patrols` (a higher room, which they may not import: DESIGN.md §2) starts a run.
-
-`plan_inputs_changed` — sent by the writer, inside its transaction, with:
-- `area`: the sites.models.Area whose rota must follow;
-- `trigger`: why, one of "rule" (a patrol rule saved, changed or deactivated), "surge" (the
-  area's alert level raised, ended or expired), "settings" (the area's settings or a site's
-  service times) — the values of patrols.models.RunTrigger;
-- `by`: the user who made the change, or None (a periodic task).
-patrols connects to it (PatrolsConfig.ready) and queues a run that starts once the change
-commits (patrols.services.generation_run_after_change); a rolled-back change starts nothing.
-"""
+"""Signals sites sends for work in higher rooms (DESIGN.md §2: sites must not import them)."""
 
 from django.dispatch import Signal
 
-plan_inputs_changed = Signal()
+# Sent inside the transaction of a change an area's rota is planned from — its alert level raised,
+# ended or expired (sites.surges), a planning setting edited (sites.services.area_update), a
+# site's services (sites.site_services), a rule (calendar_rules.services) or an uplift saved.
+# Arguments: `area`, `trigger` (the value of patrols.models.RunTrigger naming the change:
+# "rule", "surge" or "settings") and `by` (the user, or None for the expiry task). The patrols room
+# connects to it to queue a run of the area, enqueued once the change commits, so a rolled-back
+# change starts nothing.
+area_plan_changed = Signal()
+
+RULE_TRIGGER = "rule"
+SURGE_TRIGGER = "surge"
+SETTINGS_TRIGGER = "settings"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_areas
 
 app_name = "sites"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("new/", views.SiteCreateView.as_view(), name="site_create"),
     path("<int:pk>/edit/", views.SiteEditView.as_view(), name="site_edit"),
     path("<int:pk>/active/", views.SiteActiveView.as_view(), name="site_active"),
+    path("areas/", views_areas.AreaListView.as_view(), name="area_list"),
+    path("areas/<slug:slug>/", views_areas.AreaDetailView.as_view(), name="area_detail"),
+    path("areas/<slug:slug>/surge/", views_areas.SurgeRaiseView.as_view(), name="area_surge_raise"),
+    path("areas/<slug:slug>/surge/end/", views_areas.SurgeEndView.as_view(), name="area_surge_end"),
 ]

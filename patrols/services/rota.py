@@ -24,7 +24,7 @@ from .. import planning, replanning
 from ..models import GenerationRun, RuleGenerationState, RunStatus, RunTrigger
 from ..my_day import rota_changed
 from ..replanning import RulePlan
-from ..selectors import generation_states, rules_to_plan, stored_patrols
+from ..selectors import generation_states, rules_to_plan_with_surge, stored_patrols, within_surge
 from . import rota_writes
 from .runs import (
     RunCounts,
@@ -188,8 +188,9 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     # Load, then plan: which rules to reconcile over which dates, each expanded there; a rule
     # that cannot be expanded is skipped (its patrols not loaded, so not read as "no longer
     # planned", and its state not saved) and named in a warning.
+    rules, surge_windows = rules_to_plan_with_surge(area)
     rules_plan = replanning.plan_rules(
-        rules_to_plan(area),
+        rules,
         generation_states(area),
         location=area_location(area),
         first=first,
@@ -208,7 +209,8 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     for plan in plans:
         spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
     stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
-    diff = planning.diff(planning.patrols_of(plan.rule for plan in plans if plan.rule is not None), stored, now=now)
+    planned_patrols = planning.patrols_of(plan.rule for plan in plans if plan.rule is not None)
+    diff = planning.diff(within_surge(planned_patrols, surge_windows), stored, now=now)
     _report_stage(
         run,
         60,

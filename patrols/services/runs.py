@@ -118,11 +118,9 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
-def on_plan_inputs_changed(sender: object, *, area: Area, trigger: str, by: Editor = None, **kwargs: Any) -> None:
-    """sites.signals.plan_inputs_changed: what the area's rota is planned from has changed."""
-    if trigger not in RunTrigger.values:
-        raise ValueError(f"Unknown run trigger {trigger!r}")
-    generation_run_after_change(area=area, trigger=trigger, by=by)
+def on_area_plan_changed(*, area: Area, trigger: str, by: Editor = None, **kwargs: object) -> None:
+    """sites.signals.area_plan_changed: a run of the area after its change commits."""
+    generation_run_after_change(area=area, trigger=RunTrigger(trigger), by=by)
 
 
 def generation_runs_start_nightly() -> list[GenerationRun]:

@@ -144,13 +144,13 @@ def test_a_run_after_a_change_starts_once_the_change_commits_and_never_for_a_rol
 
 
 def test_a_lower_room_starts_a_run_through_the_signal_it_may_send(world, sites, django_capture_on_commit_callbacks):
-    """calendar_rules and sites may not import patrols: they send sites.signals.plan_inputs_changed."""
-    from sites.signals import plan_inputs_changed
+    """calendar_rules and sites may not import patrols: they send sites.signals.area_plan_changed."""
+    from sites.signals import area_plan_changed
 
     school_rule(world.area_a, sites)
     with django_capture_on_commit_callbacks(execute=True):
-        plan_inputs_changed.send(sender=None, area=world.area_a, trigger="surge", by=None)
+        area_plan_changed.send(sender=None, area=world.area_a, trigger="surge", by=None)
     run = GenerationRun.objects.get()
     assert (run.area, run.trigger, run.status) == (world.area_a, RunTrigger.SURGE, RunStatus.SUCCEEDED)
-    with pytest.raises(ValueError, match="Unknown run trigger"):
-        plan_inputs_changed.send(sender=None, area=world.area_a, trigger="whim", by=None)
+    with pytest.raises(ValueError, match="not a valid RunTrigger"):
+        area_plan_changed.send(sender=None, area=world.area_a, trigger="whim", by=None)

@@ -58,7 +58,7 @@ class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         now = timezone.now()
         week = officer_week(access=self.access, officer=officer, now=now)
-        layout = self._layout()
+        layout = self._layout(now)
         page = kept_page(week, now=now, layout=layout)
         if page is None:
             response = self.render_to_response(self._context(officer, week, now, placeholders=True))
@@ -82,11 +82,14 @@ class MyDayView(PatrolViewAuditMixin, RoleRequiredMixin, TemplateView):
         local = now.astimezone(ZoneInfo(zones.pop())) if len(zones) == 1 else timezone.localtime(now)
         return dateformat.format(local, "D j M H:i")
 
-    def _layout(self) -> tuple:
-        """What the layout around the week shows of the request (config.navigation, base.html)."""
+    def _layout(self, now) -> tuple:
+        """What the page around the week shows of the request and the moment: the navigation and
+        who is signed in (config.navigation, base.html), and the raised alert levels' banners
+        (read with the user; one whose end has passed stops showing even before it is closed)."""
         user, access = self.request.user, self.access
         roles = tuple(sorted(role for role, areas in access.roles.items() if areas))
-        return (user.get_username(), user.is_superuser, access.is_admin, roles, self.request.path)
+        surges = tuple(sorted((pk, reason, ends) for pk, (reason, ends) in access.surges.items() if ends > now))
+        return (user.get_username(), user.is_superuser, access.is_admin, roles, self.request.path, surges)
 
     def _context(self, officer, week, now, *, placeholders: bool) -> dict:
         csrf_token = CSRF_PLACEHOLDER if placeholders else get_token(self.request)

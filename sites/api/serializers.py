@@ -1,9 +1,9 @@
-from typing import cast
+from typing import Any, cast
 
 from rest_framework import serializers
 from timezone_field.rest_framework import TimeZoneSerializerField
 
-from ..models import Area, Site, normalise_postcode
+from ..models import Area, AreaSurge, Site, normalise_postcode
 
 
 class FixedAreaField(serializers.SlugRelatedField):
@@ -53,3 +53,37 @@ class SiteSerializer(serializers.ModelSerializer):
 
     def validate_postcode(self, value: str) -> str:
         return normalise_postcode(value)
+
+
+class AreaSurgeSerializer(serializers.ModelSerializer):
+    """A raised alert level: who raised it, when, why, until when, and who ended it (none: it
+    expired). To raise one, send `reason` and optionally `ends_at`."""
+
+    raised_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ended_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text="Who ended it early; empty when it expired or is raised."
+    )
+    ends_at = serializers.DateTimeField(
+        required=False,
+        help_text="When it falls back by itself (default 72 hours from now; in the future, at most 14 days away).",
+    )
+    status = serializers.ChoiceField(
+        source="state", read_only=True, choices=[("raised", "raised"), ("ended", "ended"), ("expired", "expired")]
+    )
+
+    class Meta:
+        model = AreaSurge
+        fields = ["id", "reason", "raised_by", "raised_at", "ends_at", "ended_by", "ended_at", "status"]
+        read_only_fields = ["raised_at", "ended_at"]
+
+
+class AreaSettingsSerializer(serializers.ModelSerializer):
+    """The settings of an area an inspector edits. A change must carry the `version` read; a
+    stale one is refused with 409."""
+
+    timezone = TimeZoneSerializerField(use_pytz=False, required=False)
+    version = serializers.IntegerField(help_text="The version you read; raised by every change.")
+
+    class Meta:
+        model = Area
+        fields = ["version", *Area.SETTINGS_FIELDS]
