@@ -166,6 +166,12 @@ class MonthField(forms.Field):
         return first
 
 
+class QueuedRunForm(forms.Form):
+    """The rules page's `?run=<id>`: the run a save just queued, whose progress it shows."""
+
+    run = forms.IntegerField(required=False, min_value=1)
+
+
 class CalendarMonthForm(forms.Form):
     """The calendar page's query: `?area=<slug>&month=YYYY-MM`, both optional."""
 

@@ -20,6 +20,7 @@ from sites.validators import multi_line_text, single_line_text
 
 from . import jewish_calendar
 from .dates import check_rule_date
+from .descriptions import describe
 from .locations import area_location
 from .occurrences import InvalidWindow, RuleSpec, expand_rule
 
@@ -446,6 +447,11 @@ class PatrolRule(models.Model):
             valid_until=self.valid_until,
             label=self.label,
         )
+
+    @property
+    def description(self) -> str:
+        """The rule as a sentence: "Every Saturday, 10:00–12:00" (`descriptions.describe`)."""
+        return describe(self)
 
     @property
     def when_summary(self) -> str:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from sites.forms import query_errors
@@ -19,7 +20,7 @@ from sites.selectors import areas_with_role, sites_for_inspection
 
 from . import services
 from .filters import RuleFilter
-from .forms import CalendarMonthForm, PatrolRuleForm
+from .forms import CalendarMonthForm, PatrolRuleForm, QueuedRunForm
 from .models import PatrolRule
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
@@ -50,7 +51,21 @@ class RuleListView(RoleRequiredMixin, ListView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        # `?run=<id>`: the run a save just queued, whose progress the page shows (the progress
+        # partial is the runs page's own, fetched from /rota/runs/<id>/progress/, scoped there).
+        query = QueuedRunForm(self.request.GET)
+        queued_run_id = query.cleaned_data["run"] if query.is_valid() else None
+        return super().get_context_data(filter=self.filterset, queued_run_id=queued_run_id, **kwargs)
+
+
+def _after_save(request, rule: PatrolRule, done: str):
+    """Back to the rules, watching the run the change queued (the rota follows a saved rule)."""
+    run = getattr(rule, "queued_run", None)
+    if run is None:
+        messages.success(request, f"Rule “{rule.label}” {done}.")
+        return redirect("calendar_rules:rule_list")
+    messages.success(request, f"Rule “{rule.label}” {done}. The rota of {rule.area.name} is being brought up to date.")
+    return redirect(f"{reverse('calendar_rules:rule_list')}?run={run.pk}")
 
 
 class _RuleFormMixin(RoleRequiredMixin):
@@ -108,8 +123,7 @@ class RuleCreateView(_RuleFormView):
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Rule “{rule.label}” created.")
-        return redirect("calendar_rules:rule_list")
+        return _after_save(self.request, rule, "created")
 
 
 class RuleEditView(_RuleFormView):
@@ -129,8 +143,7 @@ class RuleEditView(_RuleFormView):
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Rule “{self.rule.label}” saved.")
-        return redirect("calendar_rules:rule_list")
+        return _after_save(self.request, self.rule, "saved")
 
 
 class RuleActiveView(RoleRequiredMixin, View):
@@ -146,9 +159,8 @@ class RuleActiveView(RoleRequiredMixin, View):
             services.rule_set_active(rule=rule, by=request.user, active=active)
         except ValidationError as error:
             messages.error(request, f"Rule “{rule.label}” could not be changed: {' '.join(error.messages)}")
-        else:
-            messages.success(request, f"Rule “{rule.label}” {'reactivated' if active else 'deactivated'}.")
-        return redirect("calendar_rules:rule_list")
+            return redirect("calendar_rules:rule_list")
+        return _after_save(request, rule, "reactivated" if active else "deactivated")
 
 
 class RulePreviewView(_RuleFormMixin, View):
