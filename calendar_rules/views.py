@@ -84,13 +84,47 @@ class _RuleFormMixin(RoleRequiredMixin):
             sites=sites,
         )
 
-    def preview_context(self, form: PatrolRuleForm) -> dict:
-        """Rows for the preview panel when the form is valid, else its errors (nothing is saved)."""
+    def preview_context(self, form: PatrolRuleForm, *, touched: set[str] | None = None) -> dict:
+        """Rows for the preview panel when the form is valid, else its errors (nothing is saved).
+
+        A live preview passes the fields the planner has `touched`: errors of the others are not
+        shown (opening a choice, e.g. "Jewish calendar", is not a mistake yet)."""
         if not form.is_bound or not form.is_valid():
-            return {"preview_rows": None, "preview_form": form}
+            errors = form.errors.items() if form.is_bound else ()
+            if touched is not None:
+                errors = [(field, messages_) for field, messages_ in errors if _is_touched(field, touched)]
+            labels = {name: field.label for name, field in form.fields.items()}
+            shown = [(labels.get(field, ""), message) for field, messages_ in errors for message in messages_]
+            return {"preview_rows": None, "preview_errors": shown}
         rule = form.instance
         rows = preview_rule(rule, sites=form.cleaned_data["sites"], today=_area_today(rule.area))
-        return {"preview_rows": rows, "preview_form": form, "preview_timezone": rule.area.timezone}
+        return {
+            "preview_rows": rows,
+            "preview_description": rule.description,
+            "preview_timezone": rule.area.timezone,
+        }
+
+    def preview_of_failed_save(self, form: PatrolRuleForm) -> dict:
+        """After a refused save, the preview of the rule as posted, as far as it can be made: a
+        refusal that is not about when or where it patrols (a label in use, someone else's
+        edit) still shows its patrols; otherwise the reasons."""
+        data = form.data.copy()
+        data["label"] = "(preview)"  # nothing is saved: a label in use is no reason not to preview
+        stored = None
+        if self.rule is not None:
+            stored = PatrolRule.objects.get(pk=self.rule.pk)  # the failed save may have changed self.rule
+            data["version"] = str(stored.version)
+        preview_form = self.rule_form(data, instance=stored)
+        context = self.preview_context(preview_form)
+        if context["preview_rows"] is None:
+            return self.preview_context(form)
+        return context
+
+
+def _is_touched(field: str, touched: set[str]) -> bool:
+    if field == "recurrence":  # the builder writes it
+        return "recurrence" in touched or any(name.startswith("repeat_") for name in touched)
+    return field in touched
 
 
 def _area_today(area) -> date:
@@ -106,14 +140,20 @@ class _RuleFormView(_RuleFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(rule=self.rule, **kwargs)
-        if self.rule is None:
+        if self.rule is None or "preview_rows" in kwargs:
             return context
         context["history"] = self.rule.history.select_related("history_user").order_by("-history_id")[:20]
         if not context["form"].is_bound:
-            # Opening a rule shows what it does now; a bound form shows its errors instead.
+            # Opening a rule shows what it does now.
             rows = preview_rule(self.rule, sites=self.rule.sites.all(), today=_area_today(self.rule.area))
-            context.update(preview_rows=rows, preview_timezone=self.rule.area.timezone)
+            context.update(
+                preview_rows=rows, preview_description=self.rule.description, preview_timezone=self.rule.area.timezone
+            )
         return context
+
+    def form_invalid(self, form):
+        # A refused save keeps the preview (of the rule as posted), beside the form's errors.
+        return self.render_to_response(self.get_context_data(form=form, **self.preview_of_failed_save(form)))
 
 
 class RuleCreateView(_RuleFormView):
@@ -184,7 +224,10 @@ class RulePreviewView(_RuleFormMixin, View):
         if self.rule is not None and not data.get("version"):
             data["version"] = str(self.rule.version)
         form = self.rule_form(data, instance=self.rule)
-        context = self.preview_context(form)
+        # A live preview (htmx) names the fields the planner has touched; the Preview button
+        # (no JavaScript) is an explicit request, and shows every error.
+        touched = set(filter(None, data.get("touched", "").split(","))) if request.htmx else None
+        context = self.preview_context(form, touched=touched)
         if request.htmx:
             return render(request, PREVIEW_PARTIAL, context)
         return render(request, "calendar_rules/rule_form.html", {**context, "form": form, "rule": self.rule})
