@@ -184,7 +184,7 @@ def test_the_preview_lists_the_next_patrols_and_saves_nothing(world, inspector):
     assert [t.name for t in response.templates][0] == "calendar_rules/partials/rule_preview.html"
     rows = response.context["preview_rows"]
     assert rows and all(row.local_start.weekday() == 5 for row in rows)
-    assert "Beth Test Synagogue" in page and "FREQ=WEEKLY;BYDAY=SA" in page
+    assert "Beth Test Synagogue" in page and "Every Saturday, 09:00–12:30" in page
     assert PatrolRule.objects.count() == 0
 
 
