@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -90,7 +91,7 @@ class _RuleFormMixin(RoleRequiredMixin):
         A live preview passes the fields the planner has `touched`: errors of the others are not
         shown (opening a choice, e.g. "Jewish calendar", is not a mistake yet)."""
         if not form.is_bound or not form.is_valid():
-            errors = form.errors.items() if form.is_bound else ()
+            errors: list[tuple[str, Any]] = list(form.errors.items()) if form.is_bound else []
             if touched is not None:
                 errors = [(field, messages_) for field, messages_ in errors if _is_touched(field, touched)]
             labels = {name: field.label for name, field in form.fields.items()}
@@ -108,7 +109,7 @@ class _RuleFormMixin(RoleRequiredMixin):
         """After a refused save, the preview of the rule as posted, as far as it can be made: a
         refusal that is not about when or where it patrols (a label in use, someone else's
         edit) still shows its patrols; otherwise the reasons."""
-        data = form.data.copy()
+        data = cast(QueryDict, form.data).copy()
         data["label"] = "(preview)"  # nothing is saved: a label in use is no reason not to preview
         stored = None
         if self.rule is not None:
