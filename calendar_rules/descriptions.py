@@ -13,6 +13,7 @@ Pure module: no Django import, no clock. The choice values are the models' (`Tri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, time
 from typing import Protocol
@@ -68,6 +69,7 @@ _CATEGORY_WORDS = {
 }
 # Observances whose days a planner names together: all eight days of Chanukah are "Chanukah".
 _FAMILIES = {"Chanukah": tuple(f"chanukah_{day}" for day in range(1, 9))}
+_NUMBERED_DAY = re.compile(r"(.+) ([IVX]+)")
 
 
 def describe(rule: DescribedRule) -> str:
@@ -104,8 +106,18 @@ def _observances(rule: DescribedRule) -> str:
             names.append(family)
             keys = [key for key in keys if key not in members]
     kinds = jewish_calendar.OBSERVANCE_KINDS
-    names += [kinds[key].name if key in kinds else key for key in keys]
-    return _join(names)
+    # Days of one festival read together: "Pesach I, II, VII and VIII", "Rosh Hashanah I and II".
+    days: dict[str, list[str]] = {}
+    for key in keys:
+        name = kinds[key].name if key in kinds else key
+        match = _NUMBERED_DAY.fullmatch(name)
+        stem, numeral = match.groups() if match else (name, "")
+        if stem not in days:
+            days[stem] = []
+            names.append(stem)
+        if numeral:
+            days[stem].append(numeral)
+    return _join([f"{name} {_join(days[name])}" if days.get(name) else name for name in names])
 
 
 def describe_recurrence(text: str) -> str:

@@ -99,6 +99,10 @@ def test_a_repeating_rule_says_its_days(recurrence, when):
             "Every day of the High Holy Days or Autumn festival season",
         ),
         ({}, "No observance chosen"),
+        (
+            {"observance_keys": ["pesach_1", "pesach_2", "shavuot_1", "pesach_7", "yom_kippur"]},
+            "Pesach I, II and VII, Shavuot I and Yom Kippur",
+        ),
     ],
 )
 def test_a_calendar_rule_names_its_observances(fields, when):

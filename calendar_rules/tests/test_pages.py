@@ -459,3 +459,17 @@ def test_a_refused_save_keeps_the_preview(world, inspector):
     assert response.status_code == 200 and "already has a rule with this label" in page
     assert response.context["preview_rows"] and "preview-list" in page
     assert "Every Saturday, 10:00–12:00" in page
+
+
+def test_an_edit_refused_as_stale_keeps_the_preview_and_changes_nothing(world, inspector):
+    rule = make_rule(world.area_a, recurrence="FREQ=WEEKLY;BYDAY=SA")
+    PatrolRule.objects.filter(pk=rule.pk).update(version=2)  # someone saved it since
+    data = builder_data(
+        world, label=rule.label, version=1, rule=rule.pk, site_selection="kinds", site_kinds=["synagogue"], sites=[]
+    )
+    response = inspector.post(reverse("calendar_rules:rule_edit", args=[rule.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "changed by someone else" in page
+    assert response.context["preview_rows"] and "Every Saturday, 10:00–12:00" in page
+    rule.refresh_from_db()
+    assert (rule.version, rule.start_time.hour) == (2, 9)
