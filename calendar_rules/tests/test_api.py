@@ -372,3 +372,13 @@ def test_the_preview_takes_the_structured_recurrence_and_says_the_sentence(world
     assert response.status_code == 200, response.data
     assert response.data["description"] == "Every Saturday, 10:00–12:00"
     assert [row["local_start"][:10] for row in response.data["occurrences"]] == ["2025-12-06", "2025-12-13"]
+
+
+def test_the_schema_has_the_description_and_the_structured_recurrence(world, api):
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+    rule = schema["components"]["schemas"]["PatrolRule"]["properties"]
+    assert rule["description"]["readOnly"] is True
+    assert rule["recurrence_builder"]["nullable"] is True
+    builder = schema["components"]["schemas"]["RecurrenceBuilder"]["properties"]
+    assert {"frequency", "interval", "weekdays", "month_day", "count", "until", "exdates", "rdates"} <= set(builder)
+    assert "description" in schema["components"]["schemas"]["PreviewResponse"]["required"]
