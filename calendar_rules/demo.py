@@ -245,7 +245,8 @@ def minimal_rules(today: date) -> list[dict]:
 
 def seed_rules(area: Area, *, today: date, minimal: bool = False, by=None) -> list[PatrolRule]:
     """Create or refresh the demo rules of `area` by (area, label); returns them. Idempotent:
-    a rule that already has these values is not written again."""
+    a rule that already has these values is not written again. No run is queued per rule: the
+    demo generates its rota once the rules are in."""
     specs = minimal_rules(today) if minimal else demo_rules(today)
     rules = []
     for spec in specs:
@@ -256,7 +257,7 @@ def seed_rules(area: Area, *, today: date, minimal: bool = False, by=None) -> li
         spec.setdefault("valid_until", None)
         existing = PatrolRule.objects.filter(area=area, label=spec["label"]).first()
         if existing is None:
-            rules.append(services.rule_create(by=by, area=area, sites=sites, active=True, **spec))
+            rules.append(services.rule_create(by=by, area=area, sites=sites, active=True, queue_run=False, **spec))
             continue
         wanted = {**spec, "active": True}
         same_sites = {site.pk for site in sites} == set(existing.sites.values_list("pk", flat=True))
@@ -264,6 +265,8 @@ def seed_rules(area: Area, *, today: date, minimal: bool = False, by=None) -> li
             rules.append(existing)
             continue
         rules.append(
-            services.rule_update(rule=existing, by=by, expected_version=existing.version, sites=sites, **wanted)
+            services.rule_update(
+                rule=existing, by=by, expected_version=existing.version, sites=sites, queue_run=False, **wanted
+            )
         )
     return rules

@@ -20,8 +20,10 @@ from sites.validators import multi_line_text, single_line_text
 
 from . import jewish_calendar
 from .dates import check_rule_date
+from .descriptions import describe
 from .locations import area_location
 from .occurrences import InvalidWindow, RuleSpec, expand_rule
+from .recurrence_builder import BuiltRecurrence, from_rrule
 
 # A window that crosses midnight (22:00–02:00) is allowed for wall-clock windows up to this long;
 # anything longer is far more likely a start and end typed the wrong way round.
@@ -446,6 +448,17 @@ class PatrolRule(models.Model):
             valid_until=self.valid_until,
             label=self.label,
         )
+
+    @property
+    def description(self) -> str:
+        """The rule as a sentence: "Every Saturday, 10:00–12:00" (`descriptions.describe`)."""
+        return describe(self)
+
+    @property
+    def built_recurrence(self) -> BuiltRecurrence | None:
+        """A repeating rule's recurrence as the builder shows it; None for a calendar rule or a
+        recurrence the builder cannot show (it is then edited as raw RFC 5545 text)."""
+        return from_rrule(self.recurrence or "") if self.trigger == Trigger.RRULE else None
 
     @property
     def when_summary(self) -> str:

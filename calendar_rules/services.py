@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sites.models import Site
+from sites.signals import RULE_TRIGGER, area_plan_changed
 
 from .models import PatrolRule
 
@@ -27,7 +28,12 @@ class StaleVersion(ValidationError):
 
 
 def _save(
-    rule: PatrolRule, *, sites: Iterable[Site] | None, by: Editor, reason: str | Callable[[list[Site]], str]
+    rule: PatrolRule,
+    *,
+    sites: Iterable[Site] | None,
+    by: Editor,
+    reason: str | Callable[[list[Site]], str],
+    queue_run: bool = True,
 ) -> None:
     """Validate the rule and its sites, then write both with one history record.
 
@@ -54,24 +60,45 @@ def _save(
     if created:
         latest = rule.history.order_by("-history_id").values_list("history_id", flat=True).first()
         rule.history.filter(history_id=latest).update(history_type="+")
+    if queue_run:
+        _announce(rule, by=by)
+
+
+def _announce(rule: PatrolRule, *, by: Editor) -> None:
+    """Tell the higher rooms the rule changed (the rota follows: a run of its area is queued in
+    this transaction). The run queued, if any, is kept on the rule as `queued_run` for the page
+    or endpoint that saved it; it is not a field and is not stored."""
+    responses = area_plan_changed.send(sender=PatrolRule, area=rule.area, trigger=RULE_TRIGGER, by=by)
+    rule.queued_run = next((response for _, response in responses if response is not None), None)  # type: ignore[attr-defined]
 
 
 @transaction.atomic
-def rule_create(*, by: Editor, sites: Iterable[Site] | None = None, **fields: Any) -> PatrolRule:
-    """Create a rule after full validation (its sites too); nothing is saved if it is refused."""
+def rule_create(
+    *, by: Editor, sites: Iterable[Site] | None = None, queue_run: bool = True, **fields: Any
+) -> PatrolRule:
+    """Create a rule after full validation (its sites too); nothing is saved if it is refused.
+    The rota follows: a run of the rule's area is queued (`queue_run=False` for a caller that
+    generates the rota itself right after, as the demo does)."""
     rule = PatrolRule(**fields)
-    _save(rule, sites=sites, by=by, reason="created")
+    _save(rule, sites=sites, by=by, reason="created", queue_run=queue_run)
     return rule
 
 
 @transaction.atomic
 def rule_update(
-    *, rule: PatrolRule, by: Editor, expected_version: int, sites: Iterable[Site] | None = None, **fields: Any
+    *,
+    rule: PatrolRule,
+    by: Editor,
+    expected_version: int,
+    sites: Iterable[Site] | None = None,
+    queue_run: bool = True,
+    **fields: Any,
 ) -> PatrolRule:
     """Apply `fields` (and `sites`, when given) to a rule the editor opened at `expected_version`.
 
     The stored row is locked and its version compared first: if someone saved the rule since,
-    `StaleVersion` is raised and nothing is written. A successful edit bumps the version.
+    `StaleVersion` is raised and nothing is written. A successful edit bumps the version and
+    queues a run of the rule's area (as `rule_create`).
     """
     stored = PatrolRule.objects.select_for_update().get(pk=rule.pk)
     if int(expected_version) != stored.version:
@@ -81,7 +108,13 @@ def rule_update(
         setattr(rule, name, value)
     rule.version = stored.version + 1
     try:
-        _save(rule, sites=sites, by=by, reason=lambda chosen: _describe_changes(stored, rule, stored_site_ids, chosen))
+        _save(
+            rule,
+            sites=sites,
+            by=by,
+            reason=lambda chosen: _describe_changes(stored, rule, stored_site_ids, chosen),
+            queue_run=queue_run,
+        )
     except ValidationError:
         rule.version = stored.version
         raise
@@ -91,7 +124,8 @@ def rule_update(
 @transaction.atomic
 def rule_set_active(*, rule: PatrolRule, by: Editor, active: bool) -> PatrolRule:
     """Deactivate (or reactivate) a rule. Rules are never deleted: patrols and history refer to
-    them. Deactivating does not need the editor's version: it changes nothing they could lose."""
+    them. Deactivating does not need the editor's version: it changes nothing they could lose.
+    A run of the rule's area is queued: deactivating cancels the rule's patrols nobody is on."""
     stored_version = PatrolRule.objects.select_for_update().filter(pk=rule.pk).values_list("version", flat=True).get()
     rule.active = active
     rule.version = stored_version + 1

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import calendar as month_calendar
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from sites.forms import query_errors
@@ -19,7 +21,7 @@ from sites.selectors import areas_with_role, sites_for_inspection
 
 from . import services
 from .filters import RuleFilter
-from .forms import CalendarMonthForm, PatrolRuleForm
+from .forms import CalendarMonthForm, PatrolRuleForm, QueuedRunForm
 from .models import PatrolRule
 from .selectors import area_location, calendar_days, coming_up, preview_rule, rules_for_inspection
 
@@ -50,7 +52,21 @@ class RuleListView(RoleRequiredMixin, ListView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        # `?run=<id>`: the run a save just queued, whose progress the page shows (the progress
+        # partial is the runs page's own, fetched from /rota/runs/<id>/progress/, scoped there).
+        query = QueuedRunForm(self.request.GET)
+        queued_run_id = query.cleaned_data["run"] if query.is_valid() else None
+        return super().get_context_data(filter=self.filterset, queued_run_id=queued_run_id, **kwargs)
+
+
+def _after_save(request, rule: PatrolRule, done: str):
+    """Back to the rules, watching the run the change queued (the rota follows a saved rule)."""
+    run = getattr(rule, "queued_run", None)
+    if run is None:
+        messages.success(request, f"Rule “{rule.label}” {done}.")
+        return redirect("calendar_rules:rule_list")
+    messages.success(request, f"Rule “{rule.label}” {done}. The rota of {rule.area.name} is being brought up to date.")
+    return redirect(f"{reverse('calendar_rules:rule_list')}?run={run.pk}")
 
 
 class _RuleFormMixin(RoleRequiredMixin):
@@ -69,13 +85,47 @@ class _RuleFormMixin(RoleRequiredMixin):
             sites=sites,
         )
 
-    def preview_context(self, form: PatrolRuleForm) -> dict:
-        """Rows for the preview panel when the form is valid, else its errors (nothing is saved)."""
+    def preview_context(self, form: PatrolRuleForm, *, touched: set[str] | None = None) -> dict:
+        """Rows for the preview panel when the form is valid, else its errors (nothing is saved).
+
+        A live preview passes the fields the planner has `touched`: errors of the others are not
+        shown (opening a choice, e.g. "Jewish calendar", is not a mistake yet)."""
         if not form.is_bound or not form.is_valid():
-            return {"preview_rows": None, "preview_form": form}
+            errors: list[tuple[str, Any]] = list(form.errors.items()) if form.is_bound else []
+            if touched is not None:
+                errors = [(field, messages_) for field, messages_ in errors if _is_touched(field, touched)]
+            labels = {name: field.label for name, field in form.fields.items()}
+            shown = [(labels.get(field, ""), message) for field, messages_ in errors for message in messages_]
+            return {"preview_rows": None, "preview_errors": shown}
         rule = form.instance
         rows = preview_rule(rule, sites=form.cleaned_data["sites"], today=_area_today(rule.area))
-        return {"preview_rows": rows, "preview_form": form, "preview_timezone": rule.area.timezone}
+        return {
+            "preview_rows": rows,
+            "preview_description": rule.description,
+            "preview_timezone": rule.area.timezone,
+        }
+
+    def preview_of_failed_save(self, form: PatrolRuleForm) -> dict:
+        """After a refused save, the preview of the rule as posted, as far as it can be made: a
+        refusal that is not about when or where it patrols (a label in use, someone else's
+        edit) still shows its patrols; otherwise the reasons."""
+        data = cast(QueryDict, form.data).copy()
+        data["label"] = "(preview)"  # nothing is saved: a label in use is no reason not to preview
+        stored = None
+        if self.rule is not None:
+            stored = PatrolRule.objects.get(pk=self.rule.pk)  # the failed save may have changed self.rule
+            data["version"] = str(stored.version)
+        preview_form = self.rule_form(data, instance=stored)
+        context = self.preview_context(preview_form)
+        if context["preview_rows"] is None:
+            return self.preview_context(form)
+        return context
+
+
+def _is_touched(field: str, touched: set[str]) -> bool:
+    if field == "recurrence":  # the builder writes it
+        return "recurrence" in touched or any(name.startswith("repeat_") for name in touched)
+    return field in touched
 
 
 def _area_today(area) -> date:
@@ -91,14 +141,20 @@ class _RuleFormView(_RuleFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(rule=self.rule, **kwargs)
-        if self.rule is None:
+        if self.rule is None or "preview_rows" in kwargs:
             return context
         context["history"] = self.rule.history.select_related("history_user").order_by("-history_id")[:20]
         if not context["form"].is_bound:
-            # Opening a rule shows what it does now; a bound form shows its errors instead.
+            # Opening a rule shows what it does now.
             rows = preview_rule(self.rule, sites=self.rule.sites.all(), today=_area_today(self.rule.area))
-            context.update(preview_rows=rows, preview_timezone=self.rule.area.timezone)
+            context.update(
+                preview_rows=rows, preview_description=self.rule.description, preview_timezone=self.rule.area.timezone
+            )
         return context
+
+    def form_invalid(self, form):
+        # A refused save keeps the preview (of the rule as posted), beside the form's errors.
+        return self.render_to_response(self.get_context_data(form=form, **self.preview_of_failed_save(form)))
 
 
 class RuleCreateView(_RuleFormView):
@@ -108,8 +164,7 @@ class RuleCreateView(_RuleFormView):
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Rule “{rule.label}” created.")
-        return redirect("calendar_rules:rule_list")
+        return _after_save(self.request, rule, "created")
 
 
 class RuleEditView(_RuleFormView):
@@ -129,8 +184,7 @@ class RuleEditView(_RuleFormView):
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Rule “{self.rule.label}” saved.")
-        return redirect("calendar_rules:rule_list")
+        return _after_save(self.request, self.rule, "saved")
 
 
 class RuleActiveView(RoleRequiredMixin, View):
@@ -146,9 +200,8 @@ class RuleActiveView(RoleRequiredMixin, View):
             services.rule_set_active(rule=rule, by=request.user, active=active)
         except ValidationError as error:
             messages.error(request, f"Rule “{rule.label}” could not be changed: {' '.join(error.messages)}")
-        else:
-            messages.success(request, f"Rule “{rule.label}” {'reactivated' if active else 'deactivated'}.")
-        return redirect("calendar_rules:rule_list")
+            return redirect("calendar_rules:rule_list")
+        return _after_save(request, rule, "reactivated" if active else "deactivated")
 
 
 class RulePreviewView(_RuleFormMixin, View):
@@ -172,7 +225,10 @@ class RulePreviewView(_RuleFormMixin, View):
         if self.rule is not None and not data.get("version"):
             data["version"] = str(self.rule.version)
         form = self.rule_form(data, instance=self.rule)
-        context = self.preview_context(form)
+        # A live preview (htmx) names the fields the planner has touched; the Preview button
+        # (no JavaScript) is an explicit request, and shows every error.
+        touched = set(filter(None, data.get("touched", "").split(","))) if request.htmx else None
+        context = self.preview_context(form, touched=touched)
         if request.htmx:
             return render(request, PREVIEW_PARTIAL, context)
         return render(request, "calendar_rules/rule_form.html", {**context, "form": form, "rule": self.rule})

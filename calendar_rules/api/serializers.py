@@ -8,9 +8,11 @@ from sites.api.serializers import FixedAreaField
 from sites.models import Site, SiteKind
 from sites.validators import is_slug
 
-from .. import jewish_calendar
+from .. import jewish_calendar, recurrence_builder
 from ..dates import parse_date_param
 from ..models import Anchor, PatrolRule, validate_rule_date
+from ..recurrence import MAX_DATES_PER_LIST, MAX_INTERVAL
+from ..recurrence_builder import BuilderError, BuiltRecurrence, from_rrule, to_rrule
 
 # The years the calendar answers for at once.
 CALENDAR_MAX_YEARS = 10
@@ -42,6 +44,69 @@ class WallClockTimeField(serializers.TimeField):
     format would demand an offset, which a wall-clock time in the area's zone does not have."""
 
 
+class RecurrenceBuilderSerializer(serializers.Serializer):
+    """A repeating rule's recurrence as the builder holds it (`recurrence_builder.BuiltRecurrence`):
+    the same recurrence as the `recurrence` text, in fields. Weekly rules name their weekdays;
+    monthly ones a day of the month or a weekday of the month. Dates are local dates."""
+
+    frequency = serializers.ChoiceField(choices=list(recurrence_builder.FREQUENCIES))
+    interval = serializers.IntegerField(min_value=1, max_value=MAX_INTERVAL, default=1)
+    weekdays = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(recurrence_builder.WEEKDAYS)),
+        default=list,
+        help_text="Weekly: the weekdays (MO … SU), at least one.",
+    )
+    month_day = serializers.ChoiceField(
+        choices=list(recurrence_builder.MONTH_DAYS),
+        allow_null=True,
+        default=None,
+        help_text="Monthly: the day of the month, or -1 for the last day.",
+    )
+    month_position = serializers.ChoiceField(
+        choices=list(recurrence_builder.MONTH_POSITIONS),
+        allow_null=True,
+        default=None,
+        help_text="Monthly: the first to fourth (1–4) or last (-1) `month_weekday` of the month.",
+    )
+    month_weekday = serializers.ChoiceField(choices=list(recurrence_builder.WEEKDAYS), allow_null=True, default=None)
+    count = serializers.IntegerField(
+        min_value=1,
+        max_value=recurrence_builder.MAX_COUNT,
+        allow_null=True,
+        default=None,
+        help_text="Ends after this many times (or give `until`, or neither: it never ends).",
+    )
+    until = serializers.DateField(allow_null=True, default=None, help_text="Ends on this date (inclusive).")
+    exdates = serializers.ListField(
+        child=serializers.DateField(), max_length=MAX_DATES_PER_LIST, default=list, help_text="Dates skipped."
+    )
+    rdates = serializers.ListField(
+        child=serializers.DateField(), max_length=MAX_DATES_PER_LIST, default=list, help_text="Dates added."
+    )
+
+    def validate(self, attrs) -> BuiltRecurrence:
+        # .get: a PATCH skips the defaults of the fields it leaves out; the builder's are these.
+        weekdays = set(attrs.get("weekdays") or ())
+        built = BuiltRecurrence(
+            frequency=attrs["frequency"],
+            interval=attrs.get("interval", 1),
+            weekdays=tuple(day for day in recurrence_builder.WEEKDAYS if day in weekdays),
+            month_day=attrs.get("month_day"),
+            month_position=attrs.get("month_position"),
+            month_weekday=attrs.get("month_weekday"),
+            count=attrs.get("count"),
+            until=attrs.get("until"),
+            exdates=tuple(sorted(set(attrs.get("exdates") or ()))),
+            rdates=tuple(sorted(set(attrs.get("rdates") or ()))),
+        )
+        try:
+            to_rrule(built)
+        except BuilderError as error:
+            message = error.message[:1].upper() + error.message[1:] + "."
+            raise serializers.ValidationError({error.field: [message]}) from None
+        return built
+
+
 class PatrolRuleSerializer(serializers.ModelSerializer):
     """A rule as the API reads and writes it. `version` is read with the rule and must be sent
     back with an update: an update carrying an older version than the stored one is refused."""
@@ -66,10 +131,32 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
         min_value=1,
         help_text="The version you read; required on update (PUT and PATCH), ignored on create.",
     )
+    recurrence_builder = RecurrenceBuilderSerializer(
+        source="built_recurrence",
+        allow_null=True,
+        required=False,
+        help_text=(
+            "The recurrence in fields, as the rule form's builder shows it: null for a calendar rule or a "
+            "`recurrence` the builder cannot show. Send it instead of `recurrence` (which it then sets); "
+            "sending both that disagree is refused."
+        ),
+    )
+    description = serializers.CharField(
+        read_only=True, help_text="The rule as a sentence, e.g. “Every Saturday, 10:00–12:00”."
+    )
 
     class Meta:
         model = PatrolRule
-        fields = ["id", *PatrolRule.EDITABLE_FIELDS, "active", "version", "created", "updated"]
+        fields = [
+            "id",
+            *PatrolRule.EDITABLE_FIELDS,
+            "recurrence_builder",
+            "description",
+            "active",
+            "version",
+            "created",
+            "updated",
+        ]
         read_only_fields = ["created", "updated"]
         # The model validates (area, label) itself, naming the label; no generic unique-together error.
         validators: list = []
@@ -84,6 +171,24 @@ class PatrolRuleSerializer(serializers.ModelSerializer):
 
     def validate_end_anchor(self, value):
         return value or ""
+
+    def validate(self, attrs):
+        """A structured recurrence sets the RRULE text; a text sent with it must say the same."""
+        attrs = super().validate(attrs)
+        if "built_recurrence" not in attrs:
+            return attrs
+        built = attrs.pop("built_recurrence")
+        if built is None:
+            return attrs  # null: the text (if any) stands
+        text = to_rrule(built)
+        sent = attrs.get("recurrence")
+        if sent is not None and sent.strip() and from_rrule(sent) != built:
+            raise serializers.ValidationError(
+                {"recurrence_builder": ["It and `recurrence` say different things; send one of them."]}
+            )
+        attrs["recurrence"] = text
+        attrs.setdefault("trigger", "rrule")
+        return attrs
 
 
 class PatrolRuleUpdateSerializer(PatrolRuleSerializer):
@@ -110,7 +215,7 @@ class RulePreviewSerializer(PatrolRuleSerializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=200)
 
     class Meta(PatrolRuleSerializer.Meta):
-        fields = [*PatrolRule.EDITABLE_FIELDS, "start", "end", "limit"]
+        fields = [*PatrolRule.EDITABLE_FIELDS, "recurrence_builder", "start", "end", "limit"]
         extra_kwargs = {"label": {"required": False}}
 
 
@@ -204,6 +309,7 @@ class PreviewOccurrenceSerializer(serializers.Serializer):
 
 
 class PreviewResponseSerializer(serializers.Serializer):
+    description = serializers.CharField(help_text="The rule as a sentence.")
     start = serializers.DateField()
     end = serializers.DateField()
     timezone = serializers.CharField()

@@ -153,7 +153,13 @@ class RuleViewSet(
             area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
         )
         rows = preview(rule.as_spec(), area_location(area), start, end, site_pairs, limit=limit + 1)
-        response = {"start": start, "end": end, "timezone": area.zone.key, "truncated": len(rows) > limit}
+        response = {
+            "description": rule.description,
+            "start": start,
+            "end": end,
+            "timezone": area.zone.key,
+            "truncated": len(rows) > limit,
+        }
         return Response(PreviewResponseSerializer({**response, "occurrences": rows[:limit]}).data)
 
 

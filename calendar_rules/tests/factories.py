@@ -29,4 +29,5 @@ def rule_fields(area, **overrides) -> dict:
 
 
 def make_rule(area, *, by=None, **overrides):
-    return services.rule_create(by=by, **rule_fields(area, **overrides))
+    """A rule already there (a fixture, not a change a planner makes): no run is queued for it."""
+    return services.rule_create(by=by, queue_run=False, **rule_fields(area, **overrides))

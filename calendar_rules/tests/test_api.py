@@ -260,3 +260,125 @@ def test_the_calendar_and_the_preview_answer_in_the_shapes_the_schema_gives(worl
         reverse("rule-preview"), payload(world, start="2025-09-22", end="2025-09-22"), format="json"
     ).json()["occurrences"]
     assert set(day) == day_fields and set(occurrence) == occurrence_fields
+
+
+# ---- the structured recurrence and the description --------------------------------------------
+
+
+def test_a_rule_written_with_the_structured_recurrence_stores_its_rrule_and_reads_back_both(world, api):
+    data = payload(
+        world,
+        trigger="rrule",
+        observance_categories=[],
+        timing="day",
+        start_anchor="time",
+        start_time="10:00",
+        start_offset_minutes=0,
+        duration_minutes=120,
+        recurrence_builder={"frequency": "weekly", "weekdays": ["SA"], "exdates": ["2026-12-26"]},
+    )
+    response = api.post(reverse("rule-list"), data, format="json")
+    assert response.status_code == 201, response.data
+    assert PatrolRule.objects.get().recurrence == "RRULE:FREQ=WEEKLY;BYDAY=SA\nEXDATE;VALUE=DATE:20261226"
+    body = api.get(reverse("rule-detail", args=[response.data["id"]])).data
+    assert body["recurrence_builder"] == {
+        "frequency": "weekly",
+        "interval": 1,
+        "weekdays": ["SA"],
+        "month_day": None,
+        "month_position": None,
+        "month_weekday": None,
+        "count": None,
+        "until": None,
+        "exdates": ["2026-12-26"],
+        "rdates": [],
+    }
+    assert body["description"] == "Every Saturday, except 26 Dec 2026, 10:00–12:00"
+
+
+def test_a_patch_of_the_structured_recurrence_alone_changes_the_rrule(world, api):
+    rule = make_rule(world.area_a)
+    response = api.patch(
+        reverse("rule-detail", args=[rule.pk]),
+        {"recurrence_builder": {"frequency": "monthly", "month_position": -1, "month_weekday": "FR"}, "version": 1},
+        format="json",
+    )
+    assert response.status_code == 200, response.data
+    rule.refresh_from_db()
+    assert rule.recurrence == "FREQ=MONTHLY;BYDAY=-1FR"
+    assert response.data["description"].startswith("On the last Friday of every month, ")
+
+
+@pytest.mark.parametrize(
+    ("builder", "field"),
+    [
+        ({"frequency": "weekly"}, "weekdays"),
+        ({"frequency": "weekly", "weekdays": ["XX"]}, "weekdays"),
+        ({"frequency": "hourly"}, "frequency"),
+        ({"frequency": "monthly"}, "month_day"),
+        ({"frequency": "daily", "count": 3, "until": "2027-01-01"}, "count"),
+        ({"frequency": "daily", "interval": 0}, "interval"),
+        ({"frequency": "daily", "rdates": ["1800-01-01"]}, "rdates"),
+    ],
+)
+def test_a_bad_structured_recurrence_is_a_400_on_its_field_and_nothing_is_saved(world, api, builder, field):
+    rule = make_rule(world.area_a)
+    response = api.patch(
+        reverse("rule-detail", args=[rule.pk]), {"recurrence_builder": builder, "version": 1}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.data["recurrence_builder"], response.data
+    rule.refresh_from_db()
+    assert (rule.recurrence, rule.version) == ("FREQ=DAILY", 1)
+
+
+def test_a_structured_recurrence_and_a_text_that_disagree_are_refused(world, api):
+    rule = make_rule(world.area_a)
+    response = api.patch(
+        reverse("rule-detail", args=[rule.pk]),
+        {"recurrence": "FREQ=DAILY", "recurrence_builder": {"frequency": "weekly", "weekdays": ["SA"]}, "version": 1},
+        format="json",
+    )
+    assert response.status_code == 400 and "recurrence_builder" in response.data
+
+
+def test_a_recurrence_the_builder_cannot_show_reads_as_null_and_a_calendar_rule_too(world, api):
+    yearly = make_rule(world.area_a, label="Yearly", recurrence="FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1")
+    festival = make_rule(world.area_a, label="Festival", trigger="calendar", observance_categories=["yom_tov"])
+    for rule, description in (
+        (yearly, "Repeating by the rule FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1, 09:00–10:00"),
+        (festival, "Yom Tov, 09:00–10:00"),
+    ):
+        body = api.get(reverse("rule-detail", args=[rule.pk])).data
+        assert body["recurrence_builder"] is None
+        assert body["description"] == description
+
+
+def test_the_preview_takes_the_structured_recurrence_and_says_the_sentence(world, api):
+    data = payload(
+        world,
+        trigger="rrule",
+        observance_categories=[],
+        timing="day",
+        start_anchor="time",
+        start_time="10:00",
+        start_offset_minutes=0,
+        duration_minutes=120,
+        recurrence_builder={"frequency": "weekly", "weekdays": ["SA"]},
+        start="2025-12-01",
+        end="2025-12-14",
+    )
+    response = api.post(reverse("rule-preview"), data, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data["description"] == "Every Saturday, 10:00–12:00"
+    assert [row["local_start"][:10] for row in response.data["occurrences"]] == ["2025-12-06", "2025-12-13"]
+
+
+def test_the_schema_has_the_description_and_the_structured_recurrence(world, api):
+    schema = api.get(reverse("api-schema"), {"format": "json"}).json()
+    rule = schema["components"]["schemas"]["PatrolRule"]["properties"]
+    assert rule["description"]["readOnly"] is True
+    assert rule["recurrence_builder"]["nullable"] is True
+    builder = schema["components"]["schemas"]["RecurrenceBuilder"]["properties"]
+    assert {"frequency", "interval", "weekdays", "month_day", "count", "until", "exdates", "rdates"} <= set(builder)
+    assert "description" in schema["components"]["schemas"]["PreviewResponse"]["required"]

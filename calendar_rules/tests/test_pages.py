@@ -136,7 +136,9 @@ def test_the_edit_page_shows_the_rules_history_and_a_preview(world, inspector):
     rule = make_rule(world.area_a, by=world.users["inspector_a"])
     page = inspector.get(reverse("calendar_rules:rule_edit", args=[rule.pk])).content.decode()
     assert "created by inspector_a" in page
-    assert "FREQ=DAILY" in page  # the preview's trigger column
+    # The preview says the rule as a sentence, not as its RRULE.
+    preview = page.split('id="rule-preview"')[1]
+    assert "Every day, 09:00–10:00" in preview and 'class="preview-list"' in preview and "FREQ=DAILY" not in preview
 
 
 def test_an_inspector_edits_a_rule(world, inspector):
@@ -182,7 +184,7 @@ def test_the_preview_lists_the_next_patrols_and_saves_nothing(world, inspector):
     assert [t.name for t in response.templates][0] == "calendar_rules/partials/rule_preview.html"
     rows = response.context["preview_rows"]
     assert rows and all(row.local_start.weekday() == 5 for row in rows)
-    assert "Beth Test Synagogue" in page and "FREQ=WEEKLY;BYDAY=SA" in page
+    assert "Beth Test Synagogue" in page and "Every Saturday, 09:00–12:30" in page
     assert PatrolRule.objects.count() == 0
 
 
@@ -213,7 +215,9 @@ def test_the_preview_of_a_calendar_rule_names_the_observance(world, inspector):
 
 def test_the_preview_shows_errors_inline(world, inspector):
     response = inspector.post(
-        reverse("calendar_rules:rule_preview"), form_data(world, recurrence="FREQ=WEEKLY;BYDAY=XX"), **HTMX
+        reverse("calendar_rules:rule_preview"),
+        form_data(world, recurrence="FREQ=WEEKLY;BYDAY=XX", touched="recurrence"),
+        **HTMX,
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -302,3 +306,170 @@ def test_the_rules_list_names_a_filter_it_cannot_read(world, inspector):
         'role="alert"' in html and "trigger: Select a valid choice. moon is not one of the available choices." in html
     )
     assert [rule.label for rule in response.context["object_list"]] == ["Shabbat morning"]
+
+
+# ---- the recurrence builder, observance checkboxes, touched errors, kept preview ------------------
+
+
+def builder_data(world, **overrides) -> dict:
+    """The form as the builder posts it: a police patrol every Saturday, 10:00 for two hours."""
+    data = form_data(
+        world,
+        kind="police",
+        volunteers_required=0,
+        recurrence="",
+        start_time="10:00",
+        end_anchor="",
+        end_time="",
+        duration_minutes=120,
+        repeat_frequency="weekly",
+        repeat_interval=1,
+        repeat_weekdays=["SA"],
+        repeat_monthly_by="day",
+        repeat_ends="never",
+    )
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_builder_writes_the_rrule_and_the_list_reads_it_as_a_sentence(world, inspector):
+    response = inspector.post(reverse("calendar_rules:rule_create"), builder_data(world))
+    assert response.status_code == 302, response.context["form"].errors
+    assert PatrolRule.objects.get().recurrence == "FREQ=WEEKLY;BYDAY=SA"
+    page = inspector.get(reverse("calendar_rules:rule_list")).content.decode()
+    assert "Every Saturday, 10:00–12:00" in page and "FREQ=" not in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "recurrence"),
+    [
+        ({"repeat_frequency": "daily", "repeat_ends": "count", "repeat_count": 10}, "FREQ=DAILY;COUNT=10"),
+        (
+            {
+                "repeat_weekdays": ["MO", "FR"],
+                "repeat_interval": 2,
+                "repeat_ends": "until",
+                "repeat_until": "2027-07-01",
+            },
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR;UNTIL=20270701",
+        ),
+        ({"repeat_frequency": "monthly", "repeat_month_day": "-1"}, "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        (
+            {
+                "repeat_frequency": "monthly",
+                "repeat_monthly_by": "weekday",
+                "repeat_month_position": "1",
+                "repeat_month_weekday": "SU",
+            },
+            "FREQ=MONTHLY;BYDAY=1SU",
+        ),
+        (
+            {"repeat_exdates": ["2026-12-26", "", "2026-12-19"], "repeat_rdates": ["2026-12-25"]},
+            "RRULE:FREQ=WEEKLY;BYDAY=SA\nEXDATE;VALUE=DATE:20261219,20261226\nRDATE;VALUE=DATE:20261225",
+        ),
+        ({"recurrence_advanced": "on", "recurrence": "FREQ=YEARLY;BYMONTH=9"}, "FREQ=YEARLY;BYMONTH=9"),
+    ],
+)
+def test_each_builder_choice_is_written_into_the_rule(world, inspector, overrides, recurrence):
+    response = inspector.post(reverse("calendar_rules:rule_create"), builder_data(world, **overrides))
+    assert response.status_code == 302, response.context["form"].errors
+    assert PatrolRule.objects.get().recurrence == recurrence
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"repeat_weekdays": []}, "repeat_weekdays", "at least one weekday"),
+        ({"repeat_frequency": "monthly"}, "repeat_month_day", "day of the month"),
+        ({"repeat_ends": "count"}, "repeat_count", "number of times"),
+        ({"repeat_exdates": ["26/12/2026"]}, "repeat_exdates", "not a date"),
+        ({"repeat_interval": 0}, "repeat_interval", "greater than or equal to 1"),
+    ],
+)
+def test_a_builder_mistake_is_said_on_its_field_and_nothing_is_saved(world, inspector, overrides, field, fragment):
+    response = inspector.post(reverse("calendar_rules:rule_create"), builder_data(world, **overrides))
+    assert response.status_code == 200
+    assert fragment in " ".join(response.context["form"].errors[field])
+    assert not PatrolRule.objects.exists()
+
+
+def test_a_rule_opens_in_the_builder_with_its_weekdays_ticked(world, inspector):
+    rule = make_rule(world.area_a, recurrence="FREQ=WEEKLY;BYDAY=SA;COUNT=5")
+    form = inspector.get(reverse("calendar_rules:rule_edit", args=[rule.pk])).context["form"]
+    assert form["repeat_weekdays"].value() == ["SA"] and form["repeat_ends"].value() == "count"
+    assert not form.advanced and not form.builder_cannot_show
+
+
+def test_a_rule_the_builder_cannot_show_opens_in_advanced_and_says_so(world, inspector):
+    rule = make_rule(world.area_a, recurrence="FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1")
+    response = inspector.get(reverse("calendar_rules:rule_edit", args=[rule.pk]))
+    page = response.content.decode()
+    assert response.context["form"].advanced
+    assert '<details class="advanced" open>' in page and "says more than the builder can show" in page
+    # Saving it untouched keeps the text.
+    data = form_data(
+        world,
+        label=rule.label,
+        recurrence=rule.recurrence,
+        version=1,
+        rule=rule.pk,
+        kind="police",
+        volunteers_required=0,
+        site_selection="kinds",
+        site_kinds=["synagogue"],
+        sites=[],
+        end_anchor="",
+        end_time="",
+        duration_minutes=60,
+        recurrence_advanced="on",
+        repeat_frequency="weekly",
+        repeat_ends="never",
+    )
+    assert inspector.post(reverse("calendar_rules:rule_edit", args=[rule.pk]), data).status_code == 302
+    rule.refresh_from_db()
+    assert (rule.recurrence, rule.version) == ("FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=1", 2)
+
+
+def test_observances_are_grouped_checkboxes_with_a_filter_box(world, inspector):
+    page = inspector.get(reverse("calendar_rules:rule_create")).content.decode()
+    assert 'id="observance-filter"' in page
+    assert "<legend>Minor festivals (Chanukah, Purim, …)</legend>" in page
+    assert page.count('name="observance_keys" value="chanukah_') == 8
+    assert 'type="checkbox" name="observance_keys"' in page and '<select name="observance_keys"' not in page
+
+
+def test_choosing_the_jewish_calendar_shows_no_errors_until_a_field_is_touched(world, inspector):
+    data = builder_data(world, trigger="calendar", touched="trigger")
+    page = inspector.post(reverse("calendar_rules:rule_preview"), data, **HTMX).content.decode()
+    assert "Nothing to preview yet" not in page and "Fill in the rule" in page
+    data = builder_data(world, trigger="calendar", touched="trigger,observance_categories")
+    page = inspector.post(reverse("calendar_rules:rule_preview"), data, **HTMX).content.decode()
+    assert "Nothing to preview yet" in page and "Choose at least one observance" in page
+
+
+def test_the_preview_says_the_rule_as_a_sentence(world, inspector):
+    page = inspector.post(reverse("calendar_rules:rule_preview"), builder_data(world), **HTMX).content.decode()
+    assert "Every Saturday, 10:00–12:00" in page and "preview-list" in page
+
+
+def test_a_refused_save_keeps_the_preview(world, inspector):
+    make_rule(world.area_a, label="Shabbat morning")
+    response = inspector.post(reverse("calendar_rules:rule_create"), builder_data(world))
+    page = response.content.decode()
+    assert response.status_code == 200 and "already has a rule with this label" in page
+    assert response.context["preview_rows"] and "preview-list" in page
+    assert "Every Saturday, 10:00–12:00" in page
+
+
+def test_an_edit_refused_as_stale_keeps_the_preview_and_changes_nothing(world, inspector):
+    rule = make_rule(world.area_a, recurrence="FREQ=WEEKLY;BYDAY=SA")
+    PatrolRule.objects.filter(pk=rule.pk).update(version=2)  # someone saved it since
+    data = builder_data(
+        world, label=rule.label, version=1, rule=rule.pk, site_selection="kinds", site_kinds=["synagogue"], sites=[]
+    )
+    response = inspector.post(reverse("calendar_rules:rule_edit", args=[rule.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "changed by someone else" in page
+    assert response.context["preview_rows"] and "Every Saturday, 10:00–12:00" in page
+    rule.refresh_from_db()
+    assert (rule.version, rule.start_time.hour) == (2, 9)

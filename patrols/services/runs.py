@@ -118,9 +118,10 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
-def on_area_plan_changed(*, area: Area, trigger: str, by: Editor = None, **kwargs: object) -> None:
-    """sites.signals.area_plan_changed: a run of the area after its change commits."""
-    generation_run_after_change(area=area, trigger=RunTrigger(trigger), by=by)
+def on_area_plan_changed(*, area: Area, trigger: str, by: Editor = None, **kwargs: object) -> GenerationRun:
+    """sites.signals.area_plan_changed: a run of the area after its change commits (returned to
+    the sender, so a page that saved a rule can show its progress)."""
+    return generation_run_after_change(area=area, trigger=RunTrigger(trigger), by=by)
 
 
 def generation_runs_start_nightly() -> list[GenerationRun]:

@@ -27,7 +27,7 @@ def school_rule(area, sites, **fields):
         "duration_minutes": 40,
         "valid_from": date(2025, 9, 1),
     }
-    return rule_create(by=None, sites=sites, **{**defaults, **fields})
+    return rule_create(by=None, sites=sites, queue_run=False, **{**defaults, **fields})
 
 
 def shabbat_rule(area, sites, **fields):
@@ -45,7 +45,7 @@ def shabbat_rule(area, sites, **fields):
         "duration_minutes": 180,
         "valid_from": date(2025, 9, 1),
     }
-    return rule_create(by=None, sites=sites, **{**defaults, **fields})
+    return rule_create(by=None, sites=sites, queue_run=False, **{**defaults, **fields})
 
 
 def make_sites(area, count: int, prefix: str = "Site"):
