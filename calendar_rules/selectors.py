@@ -34,12 +34,22 @@ def active_rules(area: Area) -> list[PatrolRule]:
     return list(PatrolRule.objects.filter(area=area, active=True).order_by("label", "pk"))
 
 
-def resolve_sites(rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[int, str]) -> tuple[int, ...]:
+def resolve_sites(
+    rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[int, str], tiers_of: dict[int, int] | None = None
+) -> tuple[int, ...]:
     """The ids of the active sites a rule patrols, given its chosen sites (`links`: rule id ->
-    site ids) and the active sites of its area (`kinds_of`: site id -> kind)."""
+    site ids) and the active sites of its area (`kinds_of`: site id -> kind; `tiers_of`: site id
+    -> risk tier, for a rule choosing by kind and tier)."""
     if rule.site_selection == SiteSelection.KINDS:
         wanted = set(rule.site_kinds)
-        return tuple(sorted(site_id for site_id, kind in kinds_of.items() if kind in wanted))
+        tiers = set(rule.site_risk_tiers or ())
+        return tuple(
+            sorted(
+                site_id
+                for site_id, kind in kinds_of.items()
+                if kind in wanted and (not tiers or tiers_of is None or tiers_of.get(site_id) in tiers)
+            )
+        )
     return tuple(sorted(site_id for site_id in links.get(rule.pk, ()) if site_id in kinds_of))
 
 
@@ -51,12 +61,15 @@ def active_rules_with_sites(area: Area) -> list[tuple[PatrolRule, tuple[int, ...
     """
     rules = active_rules(area)
     kinds_of: dict[int, str] = {}
+    tiers_of: dict[int, int] = {}
     links: dict[int, set[int]] = defaultdict(set)
-    for site_id, kind, rule_id in Site.objects.filter(area=area, active=True).values_list("id", "kind", "patrol_rules"):
+    rows = Site.objects.filter(area=area, active=True).values_list("id", "kind", "risk_tier", "patrol_rules")
+    for site_id, kind, tier, rule_id in rows:
         kinds_of[site_id] = kind
+        tiers_of[site_id] = tier
         if rule_id is not None:
             links[rule_id].add(site_id)
-    return [(rule, resolve_sites(rule, links, kinds_of)) for rule in rules]
+    return [(rule, resolve_sites(rule, links, kinds_of, tiers_of)) for rule in rules]
 
 
 def sites_for_preview(*, area: Area, site_selection: str, sites=(), site_kinds=()) -> list[tuple[int, str]]:

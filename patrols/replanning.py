@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from calendar_rules.occurrences import expand_rule
 from calendar_rules.zmanim import Location
 
-from .planning import RuleToPlan, validate_rule
+from .planning import RuleToPlan, precedence_matters, validate_rule
 
 __all__ = ["RulePlan", "RuleState", "RulesPlan", "plan_rules", "rule_fingerprint"]
 
@@ -62,14 +62,16 @@ class RulesPlan:
         return sum(1 for plan in self.plans if plan.rule is not None)
 
 
-def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str) -> str:
+def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str, context: str = "") -> str:
     """A hash of everything a rule's patrols depend on.
 
     It changes when any of these change: the rule's own fields (its RuleSpec: trigger,
     recurrence, observances, window, validity, label; and its kind and staffing); the set of
     active sites it patrols (a site chosen or dropped, activated or deactivated, or a site of a
     chosen kind added); the area's reference point and time zone; and `code_version`, the
-    caller's hash of the planning code and the calendar libraries' versions.
+    caller's hash of the planning code and the calendar libraries' versions; the rule's
+    precedence and, for a service rule, its sites' services; and `context`, what else shapes its
+    patrols (the area's uplifts and surges, the rules it competes with by precedence).
     """
     spec = rule.spec.canonical() if rule.spec is not None else None
     payload = (
@@ -82,6 +84,9 @@ def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str) ->
         location.latitude,
         location.longitude,
         location.timezone,
+        rule.precedence,
+        tuple((site_id, tuple(service.canonical() for service in services)) for site_id, services in rule.services),
+        context,
     )
     return hashlib.sha256(repr(payload).encode()).hexdigest()
 
@@ -94,6 +99,7 @@ def plan_rules(
     first: date,
     last: date,
     code_version: str,
+    context: str = "",
 ) -> RulesPlan:
     """For each rule, the dates to reconcile and its occurrences there:
 
@@ -107,13 +113,25 @@ def plan_rules(
     A rule whose occurrences cannot be worked out (a window that ends before it starts on some
     date, a sunset that does not happen, a recurrence that does not parse) is left out, with a
     warning naming it and why.
+
+    `context` (a string of what else shapes the patrols: uplifts, surges) is part of every
+    fingerprint. When rules sharing a site have different precedences, one rule's patrols depend
+    on the others': each fingerprint then also covers every rule's own, and whenever any rule is
+    re-planned every rule is planned over the same dates, so precedence is always settled
+    between the patrols of all of them.
     """
+    rules = list(rules)
+    competing = precedence_matters(rules)
+    if competing:
+        own = sorted(rule_fingerprint(rule, location, code_version, context) for rule in rules)
+        context = hashlib.sha256(repr((context, own)).encode()).hexdigest()
     plans: list[RulePlan] = []
     warnings: list[str] = []
     active_ids: set[int] = set()
+    spans: dict[int, tuple[date, date, bool, date, date]] = {}
     for rule in rules:
         active_ids.add(rule.rule_id)
-        fingerprint = rule_fingerprint(rule, location, code_version)
+        fingerprint = rule_fingerprint(rule, location, code_version, context)
         state = states.get(rule.rule_id)
         if (
             state is None
@@ -130,13 +148,34 @@ def plan_rules(
             full, reconciled_from = False, state.generated_from
         else:
             continue
+        spans[rule.rule_id] = (span_first, span_last, full, reconciled_from, span_last)
+    if competing and spans:
+        # Every rule over the union of the spans; a rule reconciled further keeps its span.
+        union_first = min(span[0] for span in spans.values())
+        union_last = max(span[1] for span in spans.values())
+        for rule in rules:
+            state = states.get(rule.rule_id)
+            full, reconciled_from = spans[rule.rule_id][2:4] if rule.rule_id in spans else (False, union_first)
+            if state is not None and not full:
+                reconciled_from = min(reconciled_from, state.generated_from)
+                until = max(union_last, state.generated_until)
+            else:
+                until = union_last
+            spans[rule.rule_id] = (union_first, union_last, full, min(reconciled_from, union_first), until)
+    for rule in rules:
+        if rule.rule_id not in spans:
+            continue
+        span_first, span_last, full, reconciled_from, reconciled_until = spans[rule.rule_id]
+        fingerprint = rule_fingerprint(rule, location, code_version, context)
         try:
             expanded = _expanded(rule, location, span_first, span_last)
         except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim
             warnings.append(_skip_warning(rule, error))
             continue
         plans.append(
-            RulePlan(expanded, rule.rule_id, span_first, span_last, fingerprint, full, reconciled_from, span_last)
+            RulePlan(
+                expanded, rule.rule_id, span_first, span_last, fingerprint, full, reconciled_from, reconciled_until
+            )
         )
     for rule_id in sorted(states.keys() - active_ids):
         plans.append(RulePlan(None, rule_id, first, None))
@@ -147,7 +186,8 @@ def _expanded(rule: RuleToPlan, location: Location, first: date, last: date) -> 
     """The rule with its occurrences of first..last, checked as the planner will use them."""
     if rule.spec is None:
         raise ValueError(f"rule {rule.rule_id}: no recurrence to expand")
-    expanded = replace(rule, occurrences=tuple(expand_rule(rule.spec, location, first, last)))
+    services = dict(rule.services) if rule.services else None
+    expanded = replace(rule, occurrences=tuple(expand_rule(rule.spec, location, first, last, services)))
     validate_rule(expanded)
     return expanded
 

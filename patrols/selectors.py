@@ -29,10 +29,13 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
+from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL, StaffingUplift
+from calendar_rules.occurrences import ServiceTime
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from people.models import Absence, Officer, Volunteer, VolunteerUnavailability
 from sites.access import Access
-from sites.models import Area, Role
+from sites.models import Area, Role, Site, SiteService
+from sites.selectors import open_surge
 
 from . import fairness, volunteer_ranking
 from .duties import DutyLimits, Interval, duty_warnings, local_dates
@@ -48,7 +51,7 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import RuleToPlan, StoredPatrol, local_midnight
+from .planning import PlanContext, RuleToPlan, StoredPatrol, UpliftToApply, local_midnight
 from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
@@ -58,18 +61,82 @@ logger = logging.getLogger(__name__)
 
 def rules_to_plan(area: Area) -> list[RuleToPlan]:
     """The active rules of `area` as the generator plans them, with the active sites each
-    patrols (two queries)."""
-    return [
-        RuleToPlan(
-            rule_id=rule.pk,
-            kind=rule.kind,
-            officers_required=rule.officers_required,
-            volunteers_required=rule.volunteers_required,
-            site_ids=site_ids,
-            spec=rule.as_spec(),
+    patrols, and for a rule anchored to the sites' services those sites' services (two queries,
+    a third when a rule uses services)."""
+    loaded = rule_selectors.active_rules_with_sites(area)
+    services = site_services(area) if any(rule.as_spec().uses_services for rule, _ in loaded) else {}
+    rules = []
+    for rule, site_ids in loaded:
+        spec = rule.as_spec()
+        rules.append(
+            RuleToPlan(
+                rule_id=rule.pk,
+                kind=rule.kind,
+                officers_required=rule.officers_required,
+                volunteers_required=rule.volunteers_required,
+                site_ids=site_ids,
+                spec=spec,
+                precedence=rule.precedence,
+                services=tuple((site_id, services[site_id]) for site_id in site_ids if site_id in services)
+                if spec.uses_services
+                else (),
+            )
         )
-        for rule, site_ids in rule_selectors.active_rules_with_sites(area)
-    ]
+    return rules
+
+
+def site_services(area: Area) -> dict[int, tuple[ServiceTime, ...]]:
+    """The services of the active sites of `area`, by site id (one query)."""
+    by_site: dict[int, list[ServiceTime]] = defaultdict(list)
+    for service in SiteService.objects.filter(site__area=area, site__active=True).order_by("site_id", "day", "part"):
+        by_site[service.site_id].append(
+            ServiceTime(
+                day=service.day,
+                part=service.part,
+                start_anchor=service.start_anchor,
+                start_time=service.start_time,
+                start_offset_minutes=service.start_offset_minutes,
+                duration_minutes=service.duration_minutes,
+                end_time=service.end_time,
+                label=service.label,
+            )
+        )
+    return {site_id: tuple(rows) for site_id, rows in by_site.items()}
+
+
+def plan_context(area: Area) -> PlanContext:
+    """The area's active staffing uplifts, its sites' kinds and risk tiers, and its open surge's
+    window, as the planner applies them (one query with no uplift, three with)."""
+    uplifts = tuple(
+        UpliftToApply(
+            label=uplift.label,
+            categories=frozenset(uplift.observance_categories or ()),
+            keys=frozenset(uplift.observance_keys or ()),
+            periods=frozenset(uplift.periods or ()),
+            during_surge=uplift.during_surge,
+            site_kinds=frozenset(uplift.site_kinds or ()),
+            risk_tiers=frozenset(uplift.risk_tiers or ()),
+            officers_mode=uplift.officers_mode,
+            officers_value=uplift.officers_value,
+            cst_places=uplift.cst_places,
+        )
+        for uplift in StaffingUplift.objects.filter(area=area, active=True).order_by("label")
+    )
+    if not uplifts:
+        return PlanContext(timezone=str(area.zone))
+    sites = {
+        site_id: (kind, tier)
+        for site_id, kind, tier in Site.objects.filter(area=area).values_list("id", "kind", "risk_tier")
+    }
+    surge = open_surge(area) if any(uplift.during_surge for uplift in uplifts) else None
+    return PlanContext(
+        uplifts=uplifts,
+        sites=sites,
+        surges=((surge.raised_at, surge.ends_at),) if surge is not None else (),
+        timezone=str(area.zone),
+        max_officers=MAX_OFFICERS_PER_PATROL,
+        max_volunteers=MAX_VOLUNTEERS_PER_PATROL,
+    )
 
 
 def generation_states(area: Area) -> dict[int, RuleState]:
@@ -94,6 +161,8 @@ _STORED_FIELDS = (
     "status",
     "pinned",
     "cancelled_by_generator",
+    "uplift_note",
+    "replaces_note",
 )
 
 
@@ -127,7 +196,12 @@ def stored_patrols(ranges: Iterable[tuple[Iterable[int], date, date | None]]) ->
     )
     width = len(_STORED_FIELDS)
     return [
-        StoredPatrol(*row[:width], staffed=row[width] or row[width + 1] or row[width + 2])
+        StoredPatrol(
+            *row[: width - 2],
+            uplift_note=row[width - 2],
+            replaces_note=row[width - 1],
+            staffed=row[width] or row[width + 1] or row[width + 2],
+        )
         for row in rows.iterator(chunk_size=10_000)
     ]
 
