@@ -118,6 +118,12 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
+def on_plan_input_changed(sender, *, area: Area, by: Editor = None, **kwargs) -> None:
+    """A lower room's signal that something an area's run plans from changed (a site's services,
+    a staffing uplift): queue a run of the area (RunTrigger.SETTINGS)."""
+    generation_run_after_change(area=area, trigger=RunTrigger.SETTINGS, by=by)
+
+
 def generation_runs_start_nightly() -> list[GenerationRun]:
     """The nightly run of every area: a queued run each, its task enqueued once committed. The
     task carries the run's id, so a task handed out again (its worker died) runs the same record

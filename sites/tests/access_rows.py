@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from config.tests.access import Row, outcomes
 
+from . import access_rows_services
+
 
 def _site(w):
     return w.objects["site_a"].pk
@@ -93,3 +95,5 @@ ROWS = [
         outcomes(401, 403, 403, 405, 405, 405),
     ),
 ]
+ROWS += access_rows_services.ROWS
+build = access_rows_services.build
