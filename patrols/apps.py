@@ -6,6 +6,7 @@ class PatrolsConfig(AppConfig):
     verbose_name = "Patrols and the rota"
 
     def ready(self) -> None:
+        from calendar_rules.uplifts import uplifts_changed
         from people.signals import volunteer_links_withdrawn
         from sites.site_services import site_services_changed
 
@@ -19,3 +20,5 @@ class PatrolsConfig(AppConfig):
         volunteer_links_withdrawn.connect(on_volunteer_links_withdrawn, dispatch_uid="patrols-volunteer-links")
         # A site's services edited (sites): rules anchored to them plan from them, so the area runs.
         site_services_changed.connect(on_plan_input_changed, dispatch_uid="patrols-site-services")
+        # A staffing uplift saved (calendar_rules): the area's patrols are raised or lowered again.
+        uplifts_changed.connect(on_plan_input_changed, dispatch_uid="patrols-uplifts")

@@ -62,6 +62,7 @@ from zoneinfo import ZoneInfo
 
 from calendar_rules import jewish_calendar
 from calendar_rules.occurrences import Occurrence, RuleSpec, ServiceTime
+from calendar_rules.staffing import raise_text
 
 __all__ = [
     "CANCELLED",
@@ -211,17 +212,7 @@ class UpliftToApply:
 
     def note(self) -> str:
         """e.g. "High Holy Days: +1 officer, joint with 2 CST places"."""
-        parts = []
-        if self.officers_value:
-            noun = "officer" if self.officers_value == 1 else "officers"
-            parts.append(
-                f"+{self.officers_value} {noun}"
-                if self.officers_mode == "add"
-                else f"at least {self.officers_value} {noun}"
-            )
-        if self.cst_places:
-            parts.append(f"joint with {self.cst_places} CST place{'' if self.cst_places == 1 else 's'}")
-        return f"{self.label}: {', '.join(parts)}"
+        return f"{self.label}: {raise_text(self.officers_mode, self.officers_value, self.cst_places)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ _PLANNING_MODULES = (
     "calendar_rules/recurrence.py",
     "calendar_rules/zmanim.py",
     "calendar_rules/jewish_calendar.py",
+    "calendar_rules/staffing.py",
     "patrols/planning.py",
     "patrols/replanning.py",
 )
