@@ -198,6 +198,13 @@ class PreviewRow:
     site_name: str
     trigger: str
     label: str
+    for_date: date | None = None  # the day the patrol is for (an evening's is the next day)
+    # Filled in by the preview's loader (selectors.preview_rule): the staffing once the area's
+    # uplifts are applied, and which uplifts raised it.
+    kind: str = ""
+    officers: int | None = None
+    volunteers: int | None = None
+    uplift_note: str = ""
 
 
 class InvalidWindow(ValueError):
@@ -349,15 +356,22 @@ def preview(
     end: date,
     sites: Sequence[tuple[int, str]],
     limit: int = 50,
+    services: Mapping[int, Sequence[ServiceTime]] | None = None,
 ) -> list[PreviewRow]:
     """The first `limit` patrols the rule would make at `sites` (id, name) between `start` and
     `end`, in local time, ordered by start and then site name. With no sites, one row per
-    occurrence with no site, so the dates and times can still be checked."""
+    occurrence with no site, so the dates and times can still be checked. A service rule's rows
+    are each at the one site whose service gives its window (`services`: site id -> services)."""
     tz = ZoneInfo(location.timezone)
     targets: list[tuple[int | None, str]] = [*sorted(sites, key=lambda site: (site[1], site[0]))] or [(None, "")]
     rows: list[PreviewRow] = []
-    for occurrence in expand_rule(spec, location, start, end):
+    if spec.uses_services:
+        chosen = {site_id for site_id, _ in sites}
+        services = {site_id: times for site_id, times in (services or {}).items() if site_id in chosen}
+    for occurrence in expand_rule(spec, location, start, end, services):
         for site_id, site_name in targets:
+            if occurrence.site_id is not None and occurrence.site_id != site_id:
+                continue
             rows.append(
                 PreviewRow(
                     local_start=occurrence.starts_at.astimezone(tz),
@@ -366,6 +380,7 @@ def preview(
                     site_name=site_name,
                     trigger=occurrence.trigger,
                     label=occurrence.label,
+                    for_date=occurrence.day_served,
                 )
             )
             if len(rows) >= limit:

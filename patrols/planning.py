@@ -60,9 +60,8 @@ from datetime import date, datetime, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from calendar_rules import jewish_calendar
 from calendar_rules.occurrences import Occurrence, RuleSpec, ServiceTime
-from calendar_rules.staffing import raise_text
+from calendar_rules.staffing import UpliftToApply
 
 __all__ = [
     "CANCELLED",
@@ -157,62 +156,6 @@ class StoredPatrol:
     staffed: bool = field(default=False, kw_only=True)
     uplift_note: str = field(default="", kw_only=True)
     replaces_note: str = field(default="", kw_only=True)
-
-
-@dataclass(frozen=True, slots=True)
-class UpliftToApply:
-    """A staffing uplift as the planner applies it (calendar_rules.models.StaffingUplift): when
-    (observance categories/keys, restricted to periods when it names some, or periods alone; or
-    while a surge is open), where (site kinds, risk tiers; empty: all), and what."""
-
-    label: str
-    categories: frozenset[str] = frozenset()
-    keys: frozenset[str] = frozenset()
-    periods: frozenset[str] = frozenset()
-    during_surge: bool = False
-    site_kinds: frozenset[str] = frozenset()
-    risk_tiers: frozenset[int] = frozenset()
-    officers_mode: str = "add"  # "add" | "at_least"
-    officers_value: int = 0
-    cst_places: int = 0
-
-    def canonical(self) -> tuple[object, ...]:
-        return (
-            self.label,
-            sorted(self.categories),
-            sorted(self.keys),
-            sorted(self.periods),
-            self.during_surge,
-            sorted(self.site_kinds),
-            sorted(self.risk_tiers),
-            self.officers_mode,
-            self.officers_value,
-            self.cst_places,
-        )
-
-    def applies_on(self, day: date) -> bool:
-        """Whether the (non-surge) uplift covers the day a patrol is for."""
-        if self.during_surge:
-            return False
-        in_period = any(
-            period.key in self.periods and period.start <= day <= period.end
-            for period in jewish_calendar.periods_between(day, day)
-        )
-        if not (self.categories or self.keys):
-            return in_period
-        if self.periods and not in_period:
-            return False
-        return any(
-            observance.category in self.categories or observance.key in self.keys
-            for observance in jewish_calendar.observances_on(day)
-        )
-
-    def applies_at(self, kind: str, tier: int) -> bool:
-        return (not self.site_kinds or kind in self.site_kinds) and (not self.risk_tiers or tier in self.risk_tiers)
-
-    def note(self) -> str:
-        """e.g. "High Holy Days: +1 officer, joint with 2 CST places"."""
-        return f"{self.label}: {raise_text(self.officers_mode, self.officers_value, self.cst_places)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,12 +291,7 @@ class _Uplifter:
             if uplift.during_surge and not any(start <= patrol.starts_at < end for start, end in self.surges):
                 continue
             before = (officers, volunteers, kind)
-            if uplift.officers_mode == "add":
-                officers += uplift.officers_value
-            else:
-                officers = max(officers, uplift.officers_value)
-            if uplift.cst_places:
-                kind, volunteers = "joint", max(volunteers, uplift.cst_places)
+            kind, officers, volunteers = uplift.raise_staffing(kind, officers, volunteers)
             officers, volunteers = min(officers, self.max_officers), min(volunteers, self.max_volunteers)
             if (officers, volunteers, kind) != before:
                 notes.append(uplift.note())

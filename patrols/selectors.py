@@ -29,12 +29,11 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
-from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL, StaffingUplift
-from calendar_rules.occurrences import ServiceTime
+from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from people.models import Absence, Officer, Volunteer, VolunteerUnavailability
 from sites.access import Access
-from sites.models import Area, Role, Site, SiteService
+from sites.models import Area, Role, Site
 from sites.selectors import open_surge
 
 from . import fairness, volunteer_ranking
@@ -51,7 +50,7 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import PlanContext, RuleToPlan, StoredPatrol, UpliftToApply, local_midnight
+from .planning import PlanContext, RuleToPlan, StoredPatrol, local_midnight
 from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def rules_to_plan(area: Area) -> list[RuleToPlan]:
     patrols, and for a rule anchored to the sites' services those sites' services (two queries,
     a third when a rule uses services)."""
     loaded = rule_selectors.active_rules_with_sites(area)
-    services = site_services(area) if any(rule.as_spec().uses_services for rule, _ in loaded) else {}
+    services = rule_selectors.site_services(area) if any(rule.as_spec().uses_services for rule, _ in loaded) else {}
     rules = []
     for rule, site_ids in loaded:
         spec = rule.as_spec()
@@ -85,43 +84,10 @@ def rules_to_plan(area: Area) -> list[RuleToPlan]:
     return rules
 
 
-def site_services(area: Area) -> dict[int, tuple[ServiceTime, ...]]:
-    """The services of the active sites of `area`, by site id (one query)."""
-    by_site: dict[int, list[ServiceTime]] = defaultdict(list)
-    for service in SiteService.objects.filter(site__area=area, site__active=True).order_by("site_id", "day", "part"):
-        by_site[service.site_id].append(
-            ServiceTime(
-                day=service.day,
-                part=service.part,
-                start_anchor=service.start_anchor,
-                start_time=service.start_time,
-                start_offset_minutes=service.start_offset_minutes,
-                duration_minutes=service.duration_minutes,
-                end_time=service.end_time,
-                label=service.label,
-            )
-        )
-    return {site_id: tuple(rows) for site_id, rows in by_site.items()}
-
-
 def plan_context(area: Area) -> PlanContext:
     """The area's active staffing uplifts, its sites' kinds and risk tiers, and its open surge's
     window, as the planner applies them (one query with no uplift, three with)."""
-    uplifts = tuple(
-        UpliftToApply(
-            label=uplift.label,
-            categories=frozenset(uplift.observance_categories or ()),
-            keys=frozenset(uplift.observance_keys or ()),
-            periods=frozenset(uplift.periods or ()),
-            during_surge=uplift.during_surge,
-            site_kinds=frozenset(uplift.site_kinds or ()),
-            risk_tiers=frozenset(uplift.risk_tiers or ()),
-            officers_mode=uplift.officers_mode,
-            officers_value=uplift.officers_value,
-            cst_places=uplift.cst_places,
-        )
-        for uplift in StaffingUplift.objects.filter(area=area, active=True).order_by("label")
-    )
+    uplifts = rule_selectors.uplifts_to_apply(area)
     if not uplifts:
         return PlanContext(timezone=str(area.zone))
     sites = {
