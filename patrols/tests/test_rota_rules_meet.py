@@ -265,7 +265,7 @@ def test_a_service_rule_gives_each_synagogue_its_own_times_and_none_to_a_site_wi
         area, [early, late, none], ServicePart.MORNING, start_offset_minutes=-15, end_offset_minutes=15
     )
     # Shemini Atzeret 2027 falls on Shabbat (23 Oct), Simchat Torah on Sunday 24 Oct.
-    run = sync(area, start=date(2027, 10, 22), end=date(2027, 10, 31))
+    run = sync(area, start=date(2027, 10, 22), end=date(2027, 11, 6))
     assert run.status == "succeeded", run.error
     windows = sorted(
         (p.site_id, local(p)[0].date(), local(p)[0].strftime("%H:%M"), local(p)[1].strftime("%H:%M"))
@@ -273,11 +273,15 @@ def test_a_service_rule_gives_each_synagogue_its_own_times_and_none_to_a_site_wi
     )
     assert windows == [
         (early.pk, date(2027, 10, 23), "08:45", "12:30"),  # no Yom Tov service: its Shabbat one
-        (early.pk, date(2027, 10, 30), "08:45", "12:30"),  # after the clocks go back: still 08:45 local
+        (early.pk, date(2027, 10, 30), "08:45", "12:30"),
+        (early.pk, date(2027, 11, 6), "08:45", "12:30"),  # the clocks went back on 31 Oct: still 08:45
         (late.pk, date(2027, 10, 23), "08:15", "13:15"),  # Yom Tov on Shabbat: its Yom Tov service
         (late.pk, date(2027, 10, 24), "08:15", "13:15"),  # Simchat Torah
         (late.pk, date(2027, 10, 30), "09:15", "12:15"),
+        (late.pk, date(2027, 11, 6), "09:15", "12:15"),
     ]
+    before, after = sorted((p for p in scheduled(area, rule=rule, site=early)), key=lambda p: p.starts_at)[-2:]
+    assert (before.starts_at.hour, after.starts_at.hour) == (7, 8)  # 08:45 BST, then 08:45 GMT (UTC)
 
 
 def test_evening_services_are_held_the_evening_before_friday_for_shabbat_and_kol_nidre_on_erev_yom_kippur(world):
