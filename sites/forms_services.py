@@ -44,7 +44,7 @@ class SiteServiceForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         duration, end = cleaned.get("duration_minutes"), cleaned.get("end_time")
         if duration and end:
             self.add_error("duration_minutes", "Give a duration or an end time, not both.")

@@ -118,7 +118,7 @@ def generation_run_after_change(*, area: Area, trigger: str, by: Editor = None) 
     return run
 
 
-def on_plan_input_changed(sender, *, area: Area, by: Editor = None, **kwargs) -> None:
+def on_plan_input_changed(sender: type, *, area: Area, by: Editor = None, **kwargs: Any) -> None:
     """A lower room's signal that something an area's run plans from changed (a site's services,
     a staffing uplift): queue a run of the area (RunTrigger.SETTINGS)."""
     generation_run_after_change(area=area, trigger=RunTrigger.SETTINGS, by=by)
