@@ -82,6 +82,7 @@ __all__ = [
     "occurrence_date",
     "occurrence_key",
     "patrols_of",
+    "competing_rules",
     "plan",
     "precedence_matters",
     "resolve_precedence",
@@ -359,15 +360,21 @@ def _replaces_note(parts: list[str]) -> str:
     return note if len(note) <= 300 else note[:299] + "…"
 
 
-def precedence_matters(rules: Iterable[RuleToPlan]) -> bool:
-    """Whether two rules sharing a site have different precedences (else nothing is replaced)."""
-    seen: dict[int, int] = {}
+def competing_rules(rules: Iterable[RuleToPlan]) -> frozenset[int]:
+    """The ids of the rules sharing a site with a rule of another precedence: the only ones whose
+    patrols can replace, or be replaced by, another rule's."""
+    rules = list(rules)
+    ranks: dict[int, set[int]] = defaultdict(set)
     for rule in rules:
         for site_id in rule.site_ids:
-            other = seen.setdefault(site_id, rule.precedence)
-            if other != rule.precedence:
-                return True
-    return False
+            ranks[site_id].add(rule.precedence)
+    contested = {site_id for site_id, seen in ranks.items() if len(seen) > 1}
+    return frozenset(rule.rule_id for rule in rules if contested.intersection(rule.site_ids))
+
+
+def precedence_matters(rules: Iterable[RuleToPlan]) -> bool:
+    """Whether two rules sharing a site have different precedences (else nothing is replaced)."""
+    return bool(competing_rules(rules))
 
 
 def _patrols_of_rule(rule: RuleToPlan, raise_staffing: _Uplifter | None = None) -> Iterator[PlannedPatrol]:

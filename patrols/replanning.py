@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from calendar_rules.occurrences import expand_rule
 from calendar_rules.zmanim import Location
 
-from .planning import RuleToPlan, precedence_matters, validate_rule
+from .planning import RuleToPlan, competing_rules, validate_rule
 
 __all__ = ["RulePlan", "RuleState", "RulesPlan", "plan_rules", "rule_fingerprint"]
 
@@ -115,23 +115,31 @@ def plan_rules(
     warning naming it and why.
 
     `context` (a string of what else shapes the patrols: uplifts, surges) is part of every
-    fingerprint. When rules sharing a site have different precedences, one rule's patrols depend
-    on the others': each fingerprint then also covers every rule's own, and whenever any rule is
-    re-planned every rule is planned over the same dates, so precedence is always settled
-    between the patrols of all of them.
+    fingerprint. The patrols of rules that compete by precedence (`planning.competing_rules`:
+    sharing a site with a rule of another precedence) depend on each other's: their fingerprints
+    also cover each other's, and whenever one of them is re-planned all of them are planned over
+    the same dates, so precedence is always settled between the patrols of all of them. Rules
+    that compete with none are planned on their own, as before.
     """
     rules = list(rules)
-    competing = precedence_matters(rules)
+    competing = competing_rules(rules)
+    contest = context
     if competing:
-        own = sorted(rule_fingerprint(rule, location, code_version, context) for rule in rules)
-        context = hashlib.sha256(repr((context, own)).encode()).hexdigest()
+        own = sorted(
+            rule_fingerprint(rule, location, code_version, context) for rule in rules if rule.rule_id in competing
+        )
+        contest = hashlib.sha256(repr((context, own)).encode()).hexdigest()
+
+    def fingerprint_of(rule: RuleToPlan) -> str:
+        return rule_fingerprint(rule, location, code_version, contest if rule.rule_id in competing else context)
+
     plans: list[RulePlan] = []
     warnings: list[str] = []
     active_ids: set[int] = set()
     spans: dict[int, tuple[date, date, bool, date, date]] = {}
     for rule in rules:
         active_ids.add(rule.rule_id)
-        fingerprint = rule_fingerprint(rule, location, code_version, context)
+        fingerprint = fingerprint_of(rule)
         state = states.get(rule.rule_id)
         if (
             state is None
@@ -149,11 +157,14 @@ def plan_rules(
         else:
             continue
         spans[rule.rule_id] = (span_first, span_last, full, reconciled_from, span_last)
-    if competing and spans:
-        # Every rule over the union of the spans; a rule reconciled further keeps its span.
-        union_first = min(span[0] for span in spans.values())
-        union_last = max(span[1] for span in spans.values())
+    contested = [span for rule_id, span in spans.items() if rule_id in competing]
+    if contested:
+        # Every competing rule over the union of their spans; one reconciled further keeps its span.
+        union_first = min(span[0] for span in contested)
+        union_last = max(span[1] for span in contested)
         for rule in rules:
+            if rule.rule_id not in competing:
+                continue
             state = states.get(rule.rule_id)
             full, reconciled_from = spans[rule.rule_id][2:4] if rule.rule_id in spans else (False, union_first)
             if state is not None and not full:
@@ -166,7 +177,7 @@ def plan_rules(
         if rule.rule_id not in spans:
             continue
         span_first, span_last, full, reconciled_from, reconciled_until = spans[rule.rule_id]
-        fingerprint = rule_fingerprint(rule, location, code_version, context)
+        fingerprint = fingerprint_of(rule)
         try:
             expanded = _expanded(rule, location, span_first, span_last)
         except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -213,13 +215,20 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     for plan in plans:
         spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
     stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
-    planned_patrols = planning.patrols_of((plan.rule for plan in plans if plan.rule is not None), context)
-    if planning.precedence_matters(rules):
+    planned_rules = [plan.rule for plan in plans if plan.rule is not None]
+    competing = planning.competing_rules(rules)
+    planned_patrols: Iterable[planning.PlannedPatrol] = planning.patrols_of(
+        (rule for rule in planned_rules if rule.rule_id not in competing), context
+    )
+    if competing:
+        # Only the patrols of rules that compete by precedence are held in memory to settle it.
         kept, replacements = planning.resolve_precedence(
-            planned_patrols, {rule.rule_id: rule.precedence for rule in rules}, str(area.zone)
+            planning.patrols_of((rule for rule in planned_rules if rule.rule_id in competing), context),
+            {rule.rule_id: rule.precedence for rule in rules},
+            str(area.zone),
         )
         counts.warnings.extend(_replaced_but_held(replacements, stored, now=now, timezone=str(area.zone)))
-        planned_patrols = iter(kept)
+        planned_patrols = chain(planned_patrols, kept)
     diff = planning.diff(planned_patrols, stored, now=now)
     _report_stage(
         run,

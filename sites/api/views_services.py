@@ -37,8 +37,11 @@ class Conflict(exceptions.APIException):
 def _as_api_error(error: ValidationError) -> Exception:
     if isinstance(error, site_services.StaleService):
         return Conflict({"version": [site_services.STALE_SERVICE_MESSAGE]})
+    if not hasattr(error, "error_dict"):
+        return ApiValidationError({"non_field_errors": error.messages})
+    # A model-wide error (a constraint over several fields) is DRF's non_field_errors.
     return ApiValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        {("non_field_errors" if field == "__all__" else field): errors for field, errors in error.message_dict.items()}
     )
 
 

@@ -158,3 +158,16 @@ def test_the_api_refuses_a_service_with_both_a_duration_and_an_end(world):
     assert response.status_code == 400
     assert "Give a duration or an end time, not both." in str(response.json())
     assert not SiteService.objects.exists()
+
+
+def test_the_api_refuses_a_second_service_of_the_same_day_and_part(world):
+    site = world.objects["site_a"]
+    _service(site)
+    response = world.client("inspector_a").post(
+        reverse("site-service-list", args=[site.pk]),
+        {"day": "shabbat", "part": "morning", "start_time": "09:30", "duration_minutes": 120},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["This site already has this service on this day."]}
+    assert SiteService.objects.count() == 1
