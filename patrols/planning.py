@@ -56,7 +56,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
@@ -313,37 +313,37 @@ def resolve_precedence(
     day after, so the work grows with the patrols, not their square."""
     tz = ZoneInfo(timezone)
     ordered = sorted(patrols, key=lambda p: (-precedence.get(p.rule_id, 0), p.starts_at, p.site_id, p.rule_id))
-    kept_by_day: dict[tuple[int, date], list[PlannedPatrol]] = defaultdict(list)
+    # Kept patrols by (site, UTC day of their start): (rank, start, end, patrol). Patrols last
+    # under a day, so two that overlap start at most a day apart.
+    kept_by_day: dict[tuple[int, int], list[tuple[int, datetime, datetime, PlannedPatrol]]] = defaultdict(list)
     kept: list[PlannedPatrol] = []
     replacements: list[Replacement] = []
     notes: dict[tuple[int, str], list[str]] = defaultdict(list)
-    one_day = timedelta(days=1)
+    times_text: dict[tuple[datetime, datetime], str] = {}  # many replaced patrols share their times
     for patrol in ordered:
         rank = precedence.get(patrol.rule_id, 0)
-        day = occurrence_date(patrol.occurrence_key)
+        starts, ends, site_id = patrol.starts_at, patrol.ends_at, patrol.site_id
+        day = starts.toordinal()
         winner = None
-        if rank < _TOP_RANK:
-            for near in (day - one_day, day, day + one_day):
-                for other in kept_by_day.get((patrol.site_id, near), ()):
-                    if (
-                        precedence.get(other.rule_id, 0) > rank
-                        and other.starts_at < patrol.ends_at
-                        and patrol.starts_at < other.ends_at
-                    ):
-                        winner = other
-                        break
-                if winner is not None:
+        for near in (day - 1, day, day + 1):
+            for other_rank, other_starts, other_ends, other in kept_by_day.get((site_id, near), ()):
+                if other_rank > rank and other_starts < ends and starts < other_ends:
+                    winner = other
                     break
+            if winner is not None:
+                break
         if winner is None:
             kept.append(patrol)
-            kept_by_day[(patrol.site_id, day)].append(patrol)
+            kept_by_day[(site_id, day)].append((rank, starts, ends, patrol))
             continue
         replacements.append(Replacement(patrol, winner))
-        start, end = patrol.starts_at.astimezone(tz), patrol.ends_at.astimezone(tz)
-        notes[(winner.rule_id, winner.occurrence_key)].append(f"{patrol.label} {start:%H:%M}–{end:%H:%M}")
+        text = times_text.get((starts, ends))
+        if text is None:
+            text = times_text[(starts, ends)] = f"{starts.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M}"
+        notes[(winner.rule_id, winner.occurrence_key)].append(f"{patrol.label} {text}")
     if notes:
         kept = [
-            replace(patrol, replaces_note=_replaces_note(notes[key]))
+            _with_replaces_note(patrol, _replaces_note(notes[key]))
             if (key := (patrol.rule_id, patrol.occurrence_key)) in notes
             else patrol
             for patrol in kept
@@ -352,7 +352,21 @@ def resolve_precedence(
     return kept, replacements
 
 
-_TOP_RANK = 1 << 30  # above any precedence: nothing can replace such a patrol
+def _with_replaces_note(p: PlannedPatrol, note: str) -> PlannedPatrol:
+    # Built directly: dataclasses.replace costs more than the rest of the settling together.
+    return PlannedPatrol(
+        p.rule_id,
+        p.site_id,
+        p.occurrence_key,
+        p.kind,
+        p.starts_at,
+        p.ends_at,
+        p.officers_required,
+        p.volunteers_required,
+        p.label,
+        p.uplift_note,
+        note,
+    )
 
 
 def _replaces_note(parts: list[str]) -> str:
