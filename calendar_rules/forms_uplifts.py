@@ -37,7 +37,6 @@ class StaffingUpliftForm(forms.ModelForm):
         label="and these risk tiers",
         help_text="None ticked: every tier.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = StaffingUplift
@@ -67,6 +66,8 @@ class StaffingUpliftForm(forms.ModelForm):
         area_field.queryset = areas  # type: ignore[attr-defined]
         if self.instance.pk is not None:
             area_field.disabled = True  # fixed once set
+        elif len(areas) == 1:
+            area_field.initial = areas[0].pk  # an inspector of one area need not choose it
 
     def uplift_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

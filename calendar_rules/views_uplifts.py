@@ -73,7 +73,7 @@ class _UpliftFormView(RoleRequiredMixin, FormView):
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "areas": areas_with_role(self.access, Role.INSPECTOR)}
         if self.uplift is not None:
-            kwargs.update(instance=self.uplift, initial={"version": self.uplift.version})
+            kwargs.update(instance=self.uplift)
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -102,11 +102,12 @@ class UpliftEditView(_UpliftFormView):
         assert self.uplift is not None
         fields = form.uplift_fields()
         fields.pop("area")
+        # The version the editor opened, posted back by the form (not a form field: it has no label).
+        version = self.request.POST.get("version", "")
         try:
-            version = form.cleaned_data.get("version")
-            if version is None:
+            if not version.isdigit():
                 raise uplifts.StaleUplift()
-            uplifts.uplift_update(uplift=self.uplift, by=self.request.user, expected_version=version, **fields)
+            uplifts.uplift_update(uplift=self.uplift, by=self.request.user, expected_version=int(version), **fields)
         except ValidationError as error:
             _apply_errors(form, error)
             return self.form_invalid(form)

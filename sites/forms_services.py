@@ -6,9 +6,6 @@ from .models import SiteService
 
 
 class SiteServiceForm(forms.ModelForm):
-    # The version the editor opened (empty when adding): a stale save is refused, not applied.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
     class Meta:
         model = SiteService
         fields = [

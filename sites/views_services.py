@@ -63,17 +63,17 @@ class SiteServiceEditView(_SiteServicesView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.service
-        kwargs["initial"] = {"version": self.service.version if self.service else None}
         return kwargs
 
     def form_valid(self, form):
         assert self.service is not None
-        version = form.cleaned_data.get("version")
+        # The version the editor opened, posted back by the form (not a form field: it has no label).
+        version = self.request.POST.get("version", "")
         try:
-            if version is None:
+            if not version.isdigit():
                 raise site_services.StaleService()
             site_services.site_service_update(
-                service=self.service, by=self.request.user, expected_version=version, **form.service_fields()
+                service=self.service, by=self.request.user, expected_version=int(version), **form.service_fields()
             )
         except ValidationError as error:
             _apply_errors(form, error)
