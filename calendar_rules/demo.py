@@ -34,6 +34,12 @@ SCHOOL_CLOSED_CATEGORIES = {"yom_tov", "erev"}
 SCHOOL_CLOSED_KEYS_PREFIX = "chol_hamoed_sukkot"
 
 
+# Precedence: a rule replaces the overlapping patrols of lower ones at the same site, so that no
+# synagogue gets two patrols at once: the High Holy Days over the festivals, the festivals over
+# Shabbat, Shabbat and the eves over the daily routine.
+ROUTINE, EREV, SHABBAT, FESTIVAL, HIGH_HOLY_DAY = 0, 5, 10, 30, 40
+
+
 def academic_year_start(today: date) -> date:
     return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
 
@@ -78,6 +84,7 @@ def school_days_recurrence(first: date, last: date) -> str:
 
 def _rule(label, *, kind=PatrolKind.POLICE, officers=1, volunteers=0, kinds=None, sites=None, **fields) -> dict:
     fields.setdefault("timing", Timing.DAY)
+    fields.setdefault("precedence", ROUTINE)
     fields.setdefault("start_offset_minutes", 0)
     fields.setdefault("end_offset_minutes", 0)
     return {
@@ -145,6 +152,7 @@ def demo_rules(today: date) -> list[dict]:
         # Shabbat.
         _calendar(
             "Friday evening",
+            precedence=SHABBAT,
             categories={"shabbat"},
             timing=Timing.EVENING,
             kinds=SYNAGOGUES,
@@ -153,6 +161,7 @@ def demo_rules(today: date) -> list[dict]:
         _repeating(
             "Shabbat morning (CST)",
             "FREQ=WEEKLY;BYDAY=SA",
+            precedence=SHABBAT,
             volunteers=2,
             **joint,
             **_clock(time(9, 0), time(12, 30)),
@@ -160,6 +169,7 @@ def demo_rules(today: date) -> list[dict]:
         # Festivals: every yom tov evening and morning, jointly with CST.
         _calendar(
             "Festival evening (CST)",
+            precedence=FESTIVAL,
             keys=FESTIVAL_KEYS,
             timing=Timing.EVENING,
             volunteers=2,
@@ -167,11 +177,17 @@ def demo_rules(today: date) -> list[dict]:
             **_anchored(Anchor.CANDLE_LIGHTING, -15, 150),
         ),
         _calendar(
-            "Festival morning (CST)", keys=FESTIVAL_KEYS, volunteers=2, **joint, **_clock(time(9, 0), time(13, 0))
+            "Festival morning (CST)",
+            precedence=FESTIVAL,
+            keys=FESTIVAL_KEYS,
+            volunteers=2,
+            **joint,
+            **_clock(time(9, 0), time(13, 0)),
         ),
         # The High Holy Days: more officers and volunteers, longer windows.
         _calendar(
             "Rosh Hashanah evening (CST)",
+            precedence=HIGH_HOLY_DAY,
             keys={"rosh_hashanah_1", "rosh_hashanah_2"},
             timing=Timing.EVENING,
             officers=2,
@@ -181,6 +197,7 @@ def demo_rules(today: date) -> list[dict]:
         ),
         _calendar(
             "Rosh Hashanah (CST)",
+            precedence=HIGH_HOLY_DAY,
             keys={"rosh_hashanah_1", "rosh_hashanah_2"},
             officers=2,
             volunteers=3,
@@ -189,6 +206,7 @@ def demo_rules(today: date) -> list[dict]:
         ),
         _calendar(
             "Kol Nidre (CST)",
+            precedence=HIGH_HOLY_DAY,
             keys={"yom_kippur"},
             timing=Timing.EVENING,
             officers=2,
@@ -198,6 +216,7 @@ def demo_rules(today: date) -> list[dict]:
         ),
         _calendar(
             "Yom Kippur (CST)",
+            precedence=HIGH_HOLY_DAY,
             keys={"yom_kippur"},
             officers=2,
             volunteers=3,
@@ -211,7 +230,11 @@ def demo_rules(today: date) -> list[dict]:
         ),
         # The afternoon before each festival, while families travel to synagogue.
         _calendar(
-            "Erev afternoon", categories={"erev"}, kinds=SYNAGOGUES, **_anchored(Anchor.CANDLE_LIGHTING, -180, 150)
+            "Erev afternoon",
+            precedence=EREV,
+            categories={"erev"},
+            kinds=SYNAGOGUES,
+            **_anchored(Anchor.CANDLE_LIGHTING, -180, 150),
         ),
         # Community evenings.
         _calendar(

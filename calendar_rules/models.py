@@ -365,6 +365,11 @@ class PatrolRule(models.Model):
             raise ValidationError({"label": "This area already has a rule with this label; choose another."})
 
     def _clean_window(self, refuse) -> None:
+        if Anchor.SERVICE in (self.start_anchor, self.end_anchor):
+            if not self.service_part:
+                refuse("service_part", "Choose which of the site's services the window follows.")
+        else:
+            self.service_part = ""
         if self.start_anchor == Anchor.TIME and self.start_time is None:
             refuse("start_time", "Give the start time for a clock-time start.")
         elif self.start_anchor != Anchor.TIME:
@@ -393,8 +398,9 @@ class PatrolRule(models.Model):
             length = end - start if end > start else end + 24 * 60 - start
             if end <= start and length > MAX_OVERNIGHT_MINUTES:
                 refuse("end_time", "The window ends before it starts.")
-        elif self.start_anchor == self.end_anchor and (self.end_offset_minutes or 0) <= (
-            self.start_offset_minutes or 0
+        elif (
+            self.start_anchor == self.end_anchor != Anchor.SERVICE  # a service ends after it starts
+            and (self.end_offset_minutes or 0) <= (self.start_offset_minutes or 0)
         ):
             refuse(
                 "end_offset_minutes",
@@ -447,6 +453,7 @@ class PatrolRule(models.Model):
             valid_from=self.valid_from or date.min,
             valid_until=self.valid_until,
             label=self.label,
+            service_part=self.service_part or "",
         )
 
     @property

@@ -4,19 +4,20 @@ loaders that turn rows into the frozen inputs of the pure modules."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
 from sites.access import Access
-from sites.models import Area, Role, Site
+from sites.models import Area, Role, Site, SiteService
 
 from . import jewish_calendar, zmanim
 from .dates import RULE_LAST_DAY
 from .locations import area_location as area_location  # re-exported for the pages and the generator
-from .models import PatrolRule, SiteSelection
-from .occurrences import PreviewRow, preview
+from .models import PatrolRule, SiteSelection, StaffingUplift
+from .occurrences import PreviewRow, ServiceTime, preview
+from .staffing import UpliftToApply
 
 # A preview looks this far ahead for the next occurrences (a yearly rule shows at least one).
 PREVIEW_DAYS = 366
@@ -34,12 +35,22 @@ def active_rules(area: Area) -> list[PatrolRule]:
     return list(PatrolRule.objects.filter(area=area, active=True).order_by("label", "pk"))
 
 
-def resolve_sites(rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[int, str]) -> tuple[int, ...]:
+def resolve_sites(
+    rule: PatrolRule, links: dict[int, set[int]], kinds_of: dict[int, str], tiers_of: dict[int, int] | None = None
+) -> tuple[int, ...]:
     """The ids of the active sites a rule patrols, given its chosen sites (`links`: rule id ->
-    site ids) and the active sites of its area (`kinds_of`: site id -> kind)."""
+    site ids) and the active sites of its area (`kinds_of`: site id -> kind; `tiers_of`: site id
+    -> risk tier, for a rule choosing by kind and tier)."""
     if rule.site_selection == SiteSelection.KINDS:
         wanted = set(rule.site_kinds)
-        return tuple(sorted(site_id for site_id, kind in kinds_of.items() if kind in wanted))
+        tiers = set(rule.site_risk_tiers or ())
+        return tuple(
+            sorted(
+                site_id
+                for site_id, kind in kinds_of.items()
+                if kind in wanted and (not tiers or tiers_of is None or tiers_of.get(site_id) in tiers)
+            )
+        )
     return tuple(sorted(site_id for site_id in links.get(rule.pk, ()) if site_id in kinds_of))
 
 
@@ -51,19 +62,65 @@ def active_rules_with_sites(area: Area) -> list[tuple[PatrolRule, tuple[int, ...
     """
     rules = active_rules(area)
     kinds_of: dict[int, str] = {}
+    tiers_of: dict[int, int] = {}
     links: dict[int, set[int]] = defaultdict(set)
-    for site_id, kind, rule_id in Site.objects.filter(area=area, active=True).values_list("id", "kind", "patrol_rules"):
+    rows = Site.objects.filter(area=area, active=True).values_list("id", "kind", "risk_tier", "patrol_rules")
+    for site_id, kind, tier, rule_id in rows:
         kinds_of[site_id] = kind
+        tiers_of[site_id] = tier
         if rule_id is not None:
             links[rule_id].add(site_id)
-    return [(rule, resolve_sites(rule, links, kinds_of)) for rule in rules]
+    return [(rule, resolve_sites(rule, links, kinds_of, tiers_of)) for rule in rules]
 
 
-def sites_for_preview(*, area: Area, site_selection: str, sites=(), site_kinds=()) -> list[tuple[int, str]]:
+def site_services(area: Area) -> dict[int, tuple[ServiceTime, ...]]:
+    """The services of the active sites of `area`, by site id (one query): a service rule's
+    windows (occurrences.expand_rule)."""
+    by_site: dict[int, list[ServiceTime]] = defaultdict(list)
+    for service in SiteService.objects.filter(site__area=area, site__active=True).order_by("site_id", "day", "part"):
+        by_site[service.site_id].append(
+            ServiceTime(
+                day=service.day,
+                part=service.part,
+                start_anchor=service.start_anchor,
+                start_time=service.start_time,
+                start_offset_minutes=service.start_offset_minutes,
+                duration_minutes=service.duration_minutes,
+                end_time=service.end_time,
+                label=service.label,
+            )
+        )
+    return {site_id: tuple(rows) for site_id, rows in by_site.items()}
+
+
+def uplifts_to_apply(area: Area) -> tuple[UpliftToApply, ...]:
+    """The active staffing uplifts of `area`, as the generator and the preview apply them (one query)."""
+    return tuple(
+        UpliftToApply(
+            label=uplift.label,
+            categories=frozenset(uplift.observance_categories or ()),
+            keys=frozenset(uplift.observance_keys or ()),
+            periods=frozenset(uplift.periods or ()),
+            during_surge=uplift.during_surge,
+            site_kinds=frozenset(uplift.site_kinds or ()),
+            risk_tiers=frozenset(uplift.risk_tiers or ()),
+            officers_mode=uplift.officers_mode,
+            officers_value=uplift.officers_value,
+            cst_places=uplift.cst_places,
+        )
+        for uplift in StaffingUplift.objects.filter(area=area, active=True).order_by("label")
+    )
+
+
+def sites_for_preview(
+    *, area: Area, site_selection: str, sites=(), site_kinds=(), risk_tiers=()
+) -> list[tuple[int, str]]:
     """(id, name) of the active sites an unsaved rule would patrol, in its own area: one query."""
     queryset = Site.objects.filter(area=area, active=True)
     if site_selection == SiteSelection.KINDS:
         queryset = queryset.filter(kind__in=list(site_kinds))
+        if risk_tiers:
+            queryset = queryset.filter(risk_tier__in=list(risk_tiers))
     else:
         queryset = queryset.filter(pk__in=[getattr(site, "pk", site) for site in sites])
     return list(queryset.order_by("name").values_list("id", "name"))
@@ -80,9 +137,63 @@ def preview_rule(
         return []
     days = min(days, (RULE_LAST_DAY - start).days)
     site_pairs = sites_for_preview(
-        area=rule.area, site_selection=rule.site_selection, sites=sites, site_kinds=rule.site_kinds
+        area=rule.area,
+        site_selection=rule.site_selection,
+        sites=sites,
+        site_kinds=rule.site_kinds,
+        risk_tiers=rule.site_risk_tiers,
     )
-    return preview(rule.as_spec(), area_location(rule.area), start, start + timedelta(days=days), site_pairs, limit)
+    spec = rule.as_spec()
+    services = site_services(rule.area) if spec.uses_services else {}
+    rows = preview(
+        spec, area_location(rule.area), start, start + timedelta(days=days), site_pairs, limit, services=services
+    )
+    result = PreviewRows(_with_staffing(rule, rows))
+    if spec.uses_services:
+        result.without_service = [
+            name
+            for site_id, name in site_pairs
+            if not any(service.part == spec.service_part for service in services.get(site_id, ()))
+        ]
+    return result
+
+
+class PreviewRows(list):
+    """A rule's preview rows, and the chosen sites holding no service of the kind the rule
+    follows (they get no patrol from it)."""
+
+    without_service: list[str] = []
+
+
+def _with_staffing(rule: PatrolRule, rows: list[PreviewRow]) -> list[PreviewRow]:
+    """Each row with the rule's staffing raised by the area's uplifts, as the generator raises
+    it (surge uplifts aside: they depend on the moment a surge is open). Two queries with
+    uplifts, one without."""
+    uplifts = [uplift for uplift in uplifts_to_apply(rule.area) if not uplift.during_surge] if rule.area_id else []
+    facts = (
+        dict(
+            (pk, (kind, tier))
+            for pk, kind, tier in Site.objects.filter(area=rule.area).values_list("id", "kind", "risk_tier")
+        )
+        if uplifts
+        else {}
+    )
+    staffed = []
+    for row in rows:
+        kind, officers, volunteers = rule.kind, rule.officers_required, rule.volunteers_required
+        notes = []
+        site_kind, tier = facts.get(row.site_id or 0, ("", 0))
+        for uplift in uplifts:
+            if row.site_id is None or row.for_date is None:
+                break
+            if not (uplift.applies_at(site_kind, tier) and uplift.applies_on(row.for_date)):
+                continue
+            raised = uplift.raise_staffing(kind, officers, volunteers)
+            if raised != (kind, officers, volunteers):
+                kind, officers, volunteers = raised
+                notes.append(uplift.note())
+        staffed.append(replace(row, kind=kind, officers=officers, volunteers=volunteers, uplift_note="; ".join(notes)))
+    return staffed
 
 
 # ---- the calendar ---------------------------------------------------------------------------

@@ -86,6 +86,8 @@ class BoardPatrol:
     held: bool  # people are on it: the generator will not move or cancel it
     officers_short: int  # officers still needed (none unless scheduled)
     cst_short: int  # CST places still to fill on a scheduled joint patrol
+    uplift_note: str = ""  # the generator's: which uplifts raised its staffing
+    replaces_note: str = ""  # the generator's: the lower-precedence patrols it replaced
 
 
 def generated_until(area: Area) -> date | None:
@@ -194,6 +196,8 @@ _FIELDS = (
     "volunteers_filled",
     "volunteers_required",
     "has_visit",
+    "uplift_note",
+    "replaces_note",
 )
 
 
@@ -250,6 +254,8 @@ def _board_patrol(row: tuple, tz) -> BoardPatrol:
         held=bool(officers_assigned or volunteers_filled or row[16]),
         officers_short=max(officers_required - officers_assigned, 0) if scheduled else 0,
         cst_short=max(volunteers_required - volunteers_filled, 0) if scheduled and kind == "joint" else 0,
+        uplift_note=row[17],
+        replaces_note=row[18],
     )
 
 

@@ -37,17 +37,31 @@ plan gives an empty diff.
 
 ``stored`` must be the stored patrols of the same rules and the same window that was
 planned: a stored patrol that is absent from the plan is read as *no longer planned*.
+
+Between plan and diff, a `PlanContext` adjusts the planned patrols (`patrols_of`):
+
+- Staffing uplifts: every matching uplift raises a patrol's officers (by N, or to at least N)
+  and makes it joint with at least M CST places, in label order, and writes `uplift_note`. An
+  observance uplift matches on the day the patrol is for (a festival's evening patrol is for the
+  festival); a surge uplift while a surge window covers the patrol's start. Pinned and held
+  patrols are never changed by the diff, so an uplift never reaches them.
+- Precedence: a patrol overlapping, at the same site, a patrol of a rule of higher precedence
+  is not planned (so the diff cancels it when stored — or holds it when people are on it), and
+  the winner's `replaces_note` names what it replaced. Rules are settled from the highest
+  precedence down, so a patrol only yields to one that is itself kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from calendar_rules.occurrences import Occurrence, RuleSpec
+from calendar_rules.occurrences import Occurrence, RuleSpec, ServiceTime
+from calendar_rules.staffing import UpliftToApply
 
 __all__ = [
     "CANCELLED",
@@ -57,15 +71,21 @@ __all__ = [
     "SCHEDULED",
     "Diff",
     "Occurrence",
+    "PlanContext",
     "PlannedPatrol",
+    "Replacement",
     "RuleToPlan",
     "StoredPatrol",
+    "UpliftToApply",
     "diff",
     "local_midnight",
     "occurrence_date",
     "occurrence_key",
     "patrols_of",
+    "competing_rules",
     "plan",
+    "precedence_matters",
+    "resolve_precedence",
     "validate_rule",
 ]
 
@@ -94,6 +114,9 @@ class RuleToPlan:
     site_ids: tuple[int, ...]
     occurrences: tuple[Occurrence, ...] = ()
     spec: RuleSpec | None = None  # None only where no expansion is needed (the planner's tests)
+    precedence: int = 0
+    # A service rule's sites' services (site id, its services), as loaded; else empty.
+    services: tuple[tuple[int, tuple[ServiceTime, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +132,8 @@ class PlannedPatrol:
     officers_required: int
     volunteers_required: int
     label: str
+    uplift_note: str = ""
+    replaces_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +155,43 @@ class StoredPatrol:
     cancelled_by_generator: bool  # cancelled because no longer planned: may be restored
     # people are on it (assignments, filled slots, visits): held like pinned
     staffed: bool = field(default=False, kw_only=True)
+    uplift_note: str = field(default="", kw_only=True)
+    replaces_note: str = field(default="", kw_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """What, besides its rules, shapes an area's planned patrols: its staffing uplifts, each
+    site's (kind, risk tier), the surge windows (start, end) of the run, the rules' precedence,
+    and the area's time zone (for the notes' local times)."""
+
+    uplifts: tuple[UpliftToApply, ...] = ()
+    sites: Mapping[int, tuple[str, int]] = field(default_factory=dict)
+    surges: tuple[tuple[datetime, datetime], ...] = ()
+    timezone: str = "UTC"
+    # The most a patrol can take (the patrol table's check): an uplift raises up to these.
+    max_officers: int = 20
+    max_volunteers: int = 20
+
+    def canonical(self) -> tuple[object, ...]:
+        """The context as plain values (a rule's fingerprint includes it: a changed uplift or
+        surge re-plans the rules)."""
+        return (
+            tuple(uplift.canonical() for uplift in self.uplifts),
+            tuple(sorted(self.sites.items())) if self.uplifts else (),
+            tuple((start.isoformat(), end.isoformat()) for start, end in self.surges)
+            if any(uplift.during_surge for uplift in self.uplifts)
+            else (),
+            self.timezone,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """A planned patrol left out because it overlaps a patrol of a rule of higher precedence."""
+
+    replaced: PlannedPatrol
+    by: PlannedPatrol
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,14 +245,153 @@ def plan(rules: Iterable[RuleToPlan]) -> Iterator[PlannedPatrol]:
         yield from _patrols_of_rule(rule)
 
 
-def patrols_of(rules: Iterable[RuleToPlan]) -> Iterator[PlannedPatrol]:
+def patrols_of(rules: Iterable[RuleToPlan], context: PlanContext | None = None) -> Iterator[PlannedPatrol]:
     """`plan` for rules each already through `validate_rule` (the generator checks every rule
-    as it expands it, to skip a bad one): the same patrols, without checking again."""
+    as it expands it, to skip a bad one): the same patrols, without checking again, raised by
+    the context's uplifts (module doc)."""
+    if context is None or not context.uplifts:
+        for rule in rules:
+            yield from _patrols_of_rule(rule)
+        return
+    raise_staffing = _Uplifter(context)
     for rule in rules:
-        yield from _patrols_of_rule(rule)
+        yield from _patrols_of_rule(rule, raise_staffing)
 
 
-def _patrols_of_rule(rule: RuleToPlan) -> Iterator[PlannedPatrol]:
+class _Uplifter:
+    """Applies a context's uplifts to planned patrols, remembering per day and per site which
+    uplifts match (a run asks about the same few days and sites thousands of times)."""
+
+    def __init__(self, context: PlanContext) -> None:
+        self.uplifts = sorted(context.uplifts, key=lambda uplift: uplift.label)
+        self.sites = context.sites
+        self.surges = context.surges
+        self.max_officers, self.max_volunteers = context.max_officers, context.max_volunteers
+        self.by_day: dict[date, tuple[UpliftToApply, ...]] = {}
+        self.by_site: dict[int, frozenset[int]] = {}
+
+    def __call__(self, patrol: PlannedPatrol, day: date) -> PlannedPatrol:
+        on_day = self.by_day.get(day)
+        if on_day is None:
+            on_day = self.by_day[day] = tuple(
+                uplift for uplift in self.uplifts if uplift.during_surge or uplift.applies_on(day)
+            )
+        if not on_day:
+            return patrol
+        at_site = self.by_site.get(patrol.site_id)
+        if at_site is None:
+            kind, tier = self.sites.get(patrol.site_id, ("", 0))
+            at_site = self.by_site[patrol.site_id] = frozenset(
+                id(uplift) for uplift in self.uplifts if uplift.applies_at(kind, tier)
+            )
+        officers, volunteers, kind = patrol.officers_required, patrol.volunteers_required, patrol.kind
+        notes = []
+        for uplift in on_day:
+            if id(uplift) not in at_site:
+                continue
+            if uplift.during_surge and not any(start <= patrol.starts_at < end for start, end in self.surges):
+                continue
+            before = (officers, volunteers, kind)
+            kind, officers, volunteers = uplift.raise_staffing(kind, officers, volunteers)
+            officers, volunteers = min(officers, self.max_officers), min(volunteers, self.max_volunteers)
+            if (officers, volunteers, kind) != before:
+                notes.append(uplift.note())
+        if not notes:
+            return patrol
+        return replace(
+            patrol, officers_required=officers, volunteers_required=volunteers, kind=kind, uplift_note="; ".join(notes)
+        )
+
+
+def resolve_precedence(
+    patrols: Iterable[PlannedPatrol], precedence: Mapping[int, int], timezone: str
+) -> tuple[list[PlannedPatrol], list[Replacement]]:
+    """The planned patrols without those replaced by a rule of higher precedence at the same
+    site, each winner with its `replaces_note`, and the replacements (module doc).
+
+    Patrols of one site are compared only with those of the day before, the same day and the
+    day after, so the work grows with the patrols, not their square."""
+    tz = ZoneInfo(timezone)
+    ordered = sorted(patrols, key=lambda p: (-precedence.get(p.rule_id, 0), p.starts_at, p.site_id, p.rule_id))
+    # Kept patrols by (site, UTC day of their start): (rank, start, end, patrol). Patrols last
+    # under a day, so two that overlap start at most a day apart.
+    kept_by_day: dict[tuple[int, int], list[tuple[int, datetime, datetime, PlannedPatrol]]] = defaultdict(list)
+    kept: list[PlannedPatrol] = []
+    replacements: list[Replacement] = []
+    notes: dict[tuple[int, str], list[str]] = defaultdict(list)
+    times_text: dict[tuple[datetime, datetime], str] = {}  # many replaced patrols share their times
+    for patrol in ordered:
+        rank = precedence.get(patrol.rule_id, 0)
+        starts, ends, site_id = patrol.starts_at, patrol.ends_at, patrol.site_id
+        day = starts.toordinal()
+        winner = None
+        for near in (day - 1, day, day + 1):
+            for other_rank, other_starts, other_ends, other in kept_by_day.get((site_id, near), ()):
+                if other_rank > rank and other_starts < ends and starts < other_ends:
+                    winner = other
+                    break
+            if winner is not None:
+                break
+        if winner is None:
+            kept.append(patrol)
+            kept_by_day[(site_id, day)].append((rank, starts, ends, patrol))
+            continue
+        replacements.append(Replacement(patrol, winner))
+        text = times_text.get((starts, ends))
+        if text is None:
+            text = times_text[(starts, ends)] = f"{starts.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M}"
+        notes[(winner.rule_id, winner.occurrence_key)].append(f"{patrol.label} {text}")
+    if notes:
+        kept = [
+            _with_replaces_note(patrol, _replaces_note(notes[key]))
+            if (key := (patrol.rule_id, patrol.occurrence_key)) in notes
+            else patrol
+            for patrol in kept
+        ]
+    # A winner replaced nothing in this plan: it keeps no stale note.
+    return kept, replacements
+
+
+def _with_replaces_note(p: PlannedPatrol, note: str) -> PlannedPatrol:
+    # Built directly: dataclasses.replace costs more than the rest of the settling together.
+    return PlannedPatrol(
+        p.rule_id,
+        p.site_id,
+        p.occurrence_key,
+        p.kind,
+        p.starts_at,
+        p.ends_at,
+        p.officers_required,
+        p.volunteers_required,
+        p.label,
+        p.uplift_note,
+        note,
+    )
+
+
+def _replaces_note(parts: list[str]) -> str:
+    note = "Replaces " + "; ".join(parts)
+    return note if len(note) <= 300 else note[:299] + "…"
+
+
+def competing_rules(rules: Iterable[RuleToPlan]) -> frozenset[int]:
+    """The ids of the rules sharing a site with a rule of another precedence: the only ones whose
+    patrols can replace, or be replaced by, another rule's."""
+    rules = list(rules)
+    ranks: dict[int, set[int]] = defaultdict(set)
+    for rule in rules:
+        for site_id in rule.site_ids:
+            ranks[site_id].add(rule.precedence)
+    contested = {site_id for site_id, seen in ranks.items() if len(seen) > 1}
+    return frozenset(rule.rule_id for rule in rules if contested.intersection(rule.site_ids))
+
+
+def precedence_matters(rules: Iterable[RuleToPlan]) -> bool:
+    """Whether two rules sharing a site have different precedences (else nothing is replaced)."""
+    return bool(competing_rules(rules))
+
+
+def _patrols_of_rule(rule: RuleToPlan, raise_staffing: _Uplifter | None = None) -> Iterator[PlannedPatrol]:
     rule_id = rule.rule_id
     kind = rule.kind
     officers_required = rule.officers_required
@@ -203,7 +404,9 @@ def _patrols_of_rule(rule: RuleToPlan) -> Iterator[PlannedPatrol]:
     for site_id in dict.fromkeys(rule.site_ids):  # each site once, in order
         prefix = f"s{site_id}:"
         for suffix, occurrence in prepared:
-            yield PlannedPatrol(
+            if occurrence.site_id is not None and occurrence.site_id != site_id:
+                continue  # a service rule's window at another site
+            patrol = PlannedPatrol(
                 rule_id,
                 site_id,
                 prefix + suffix,
@@ -214,6 +417,7 @@ def _patrols_of_rule(rule: RuleToPlan) -> Iterator[PlannedPatrol]:
                 volunteers_required,
                 occurrence.label,
             )
+            yield patrol if raise_staffing is None else raise_staffing(patrol, occurrence.day_served)
 
 
 def validate_rule(rule: RuleToPlan) -> None:
@@ -223,9 +427,9 @@ def validate_rule(rule: RuleToPlan) -> None:
         raise ValueError(f"rule {rule.rule_id}: unknown patrol kind {rule.kind!r}")
     if rule.officers_required < 0 or rule.volunteers_required < 0:
         raise ValueError(f"rule {rule.rule_id}: staffing cannot be negative")
-    seen: set[tuple[date, int]] = set()
+    seen: set[tuple[date, int, int | None]] = set()
     for occurrence in rule.occurrences:
-        day_and_index = (occurrence.local_date, occurrence.index)
+        day_and_index = (occurrence.local_date, occurrence.index, occurrence.site_id)
         if day_and_index in seen:
             raise ValueError(
                 f"rule {rule.rule_id}: occurrence {occurrence.index} of {occurrence.local_date} given twice"
@@ -342,4 +546,6 @@ def _as_planned(patrol: StoredPatrol, planned: PlannedPatrol) -> bool:
         and patrol.officers_required == planned.officers_required
         and patrol.volunteers_required == planned.volunteers_required
         and patrol.label == planned.label
+        and patrol.uplift_note == planned.uplift_note
+        and patrol.replaces_note == planned.replaces_note
     )

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from calendar_rules.occurrences import expand_rule
 from calendar_rules.zmanim import Location
 
-from .planning import RuleToPlan, validate_rule
+from .planning import RuleToPlan, competing_rules, validate_rule
 
 __all__ = ["RulePlan", "RuleState", "RulesPlan", "plan_rules", "rule_fingerprint"]
 
@@ -62,14 +62,16 @@ class RulesPlan:
         return sum(1 for plan in self.plans if plan.rule is not None)
 
 
-def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str) -> str:
+def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str, context: str = "") -> str:
     """A hash of everything a rule's patrols depend on.
 
     It changes when any of these change: the rule's own fields (its RuleSpec: trigger,
     recurrence, observances, window, validity, label; and its kind and staffing); the set of
     active sites it patrols (a site chosen or dropped, activated or deactivated, or a site of a
     chosen kind added); the area's reference point and time zone; and `code_version`, the
-    caller's hash of the planning code and the calendar libraries' versions.
+    caller's hash of the planning code and the calendar libraries' versions; the rule's
+    precedence and, for a service rule, its sites' services; and `context`, what else shapes its
+    patrols (the area's uplifts and surges, the rules it competes with by precedence).
     """
     spec = rule.spec.canonical() if rule.spec is not None else None
     payload = (
@@ -82,6 +84,9 @@ def rule_fingerprint(rule: RuleToPlan, location: Location, code_version: str) ->
         location.latitude,
         location.longitude,
         location.timezone,
+        rule.precedence,
+        tuple((site_id, tuple(service.canonical() for service in services)) for site_id, services in rule.services),
+        context,
     )
     return hashlib.sha256(repr(payload).encode()).hexdigest()
 
@@ -94,6 +99,7 @@ def plan_rules(
     first: date,
     last: date,
     code_version: str,
+    context: str = "",
 ) -> RulesPlan:
     """For each rule, the dates to reconcile and its occurrences there:
 
@@ -107,13 +113,33 @@ def plan_rules(
     A rule whose occurrences cannot be worked out (a window that ends before it starts on some
     date, a sunset that does not happen, a recurrence that does not parse) is left out, with a
     warning naming it and why.
+
+    `context` (a string of what else shapes the patrols: uplifts, surges) is part of every
+    fingerprint. The patrols of rules that compete by precedence (`planning.competing_rules`:
+    sharing a site with a rule of another precedence) depend on each other's: their fingerprints
+    also cover each other's, and whenever one of them is re-planned all of them are planned over
+    the same dates, so precedence is always settled between the patrols of all of them. Rules
+    that compete with none are planned on their own, as before.
     """
+    rules = list(rules)
+    competing = competing_rules(rules)
+    contest = context
+    if competing:
+        own = sorted(
+            rule_fingerprint(rule, location, code_version, context) for rule in rules if rule.rule_id in competing
+        )
+        contest = hashlib.sha256(repr((context, own)).encode()).hexdigest()
+
+    def fingerprint_of(rule: RuleToPlan) -> str:
+        return rule_fingerprint(rule, location, code_version, contest if rule.rule_id in competing else context)
+
     plans: list[RulePlan] = []
     warnings: list[str] = []
     active_ids: set[int] = set()
+    spans: dict[int, tuple[date, date, bool, date, date]] = {}
     for rule in rules:
         active_ids.add(rule.rule_id)
-        fingerprint = rule_fingerprint(rule, location, code_version)
+        fingerprint = fingerprint_of(rule)
         state = states.get(rule.rule_id)
         if (
             state is None
@@ -130,13 +156,37 @@ def plan_rules(
             full, reconciled_from = False, state.generated_from
         else:
             continue
+        spans[rule.rule_id] = (span_first, span_last, full, reconciled_from, span_last)
+    contested = [span for rule_id, span in spans.items() if rule_id in competing]
+    if contested:
+        # Every competing rule over the union of their spans; one reconciled further keeps its span.
+        union_first = min(span[0] for span in contested)
+        union_last = max(span[1] for span in contested)
+        for rule in rules:
+            if rule.rule_id not in competing:
+                continue
+            state = states.get(rule.rule_id)
+            full, reconciled_from = spans[rule.rule_id][2:4] if rule.rule_id in spans else (False, union_first)
+            if state is not None and not full:
+                reconciled_from = min(reconciled_from, state.generated_from)
+                until = max(union_last, state.generated_until)
+            else:
+                until = union_last
+            spans[rule.rule_id] = (union_first, union_last, full, min(reconciled_from, union_first), until)
+    for rule in rules:
+        if rule.rule_id not in spans:
+            continue
+        span_first, span_last, full, reconciled_from, reconciled_until = spans[rule.rule_id]
+        fingerprint = fingerprint_of(rule)
         try:
             expanded = _expanded(rule, location, span_first, span_last)
         except (ValueError, ArithmeticError) as error:  # InvalidWindow, RecurrenceError, zmanim
             warnings.append(_skip_warning(rule, error))
             continue
         plans.append(
-            RulePlan(expanded, rule.rule_id, span_first, span_last, fingerprint, full, reconciled_from, span_last)
+            RulePlan(
+                expanded, rule.rule_id, span_first, span_last, fingerprint, full, reconciled_from, reconciled_until
+            )
         )
     for rule_id in sorted(states.keys() - active_ids):
         plans.append(RulePlan(None, rule_id, first, None))
@@ -147,7 +197,8 @@ def _expanded(rule: RuleToPlan, location: Location, first: date, last: date) -> 
     """The rule with its occurrences of first..last, checked as the planner will use them."""
     if rule.spec is None:
         raise ValueError(f"rule {rule.rule_id}: no recurrence to expand")
-    expanded = replace(rule, occurrences=tuple(expand_rule(rule.spec, location, first, last)))
+    services = dict(rule.services) if rule.services else None
+    expanded = replace(rule, occurrences=tuple(expand_rule(rule.spec, location, first, last, services)))
     validate_rule(expanded)
     return expanded
 

@@ -29,10 +29,11 @@ from django.db.models.functions import Coalesce
 
 from calendar_rules import jewish_calendar
 from calendar_rules import selectors as rule_selectors
+from calendar_rules.models import MAX_OFFICERS_PER_PATROL, MAX_VOLUNTEERS_PER_PATROL
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from people.models import Absence, Officer, Volunteer, VolunteerUnavailability
 from sites.access import Access
-from sites.models import Area, Role
+from sites.models import Area, Role, Site
 from sites.selectors import open_surge
 
 from . import fairness, volunteer_ranking
@@ -49,7 +50,7 @@ from .models import (
     Visit,
     VolunteerSlot,
 )
-from .planning import PlannedPatrol, RuleToPlan, StoredPatrol, local_midnight
+from .planning import PlanContext, PlannedPatrol, RuleToPlan, StoredPatrol, local_midnight
 from .replanning import RuleState
 
 logger = logging.getLogger(__name__)
@@ -59,7 +60,9 @@ logger = logging.getLogger(__name__)
 
 def rules_to_plan(area: Area) -> list[RuleToPlan]:
     """The active rules of `area` as the generator plans them, with the active sites each
-    patrols (two queries; a third, the alert level, when the area has surge rules)."""
+    patrols, and for a rule anchored to the sites' services those sites' services (two queries;
+    a third when a rule uses services, and another, the alert level, when the area has surge
+    rules)."""
     return rules_to_plan_with_surge(area)[0]
 
 
@@ -77,6 +80,7 @@ def rules_to_plan_with_surge(area: Area) -> tuple[list[RuleToPlan], SurgeWindows
     `within_surge` drops its occurrences starting outside the surge's exact window."""
     loaded = rule_selectors.active_rules_with_sites(area)
     surge = open_surge(area) if any(rule.surge_only for rule, _ in loaded) else None
+    services = rule_selectors.site_services(area) if any(rule.as_spec().uses_services for rule, _ in loaded) else {}
     rules: list[RuleToPlan] = []
     windows: SurgeWindows = {}
     for rule, site_ids in loaded:
@@ -100,6 +104,10 @@ def rules_to_plan_with_surge(area: Area) -> tuple[list[RuleToPlan], SurgeWindows
                 volunteers_required=rule.volunteers_required,
                 site_ids=site_ids,
                 spec=spec,
+                precedence=rule.precedence,
+                services=tuple((site_id, services[site_id]) for site_id in site_ids if site_id in services)
+                if spec.uses_services
+                else (),
             )
         )
     return rules, windows
@@ -111,6 +119,27 @@ def within_surge(planned: Iterable[PlannedPatrol], windows: SurgeWindows) -> Ite
         window = windows.get(patrol.rule_id)
         if window is None or window[0] <= patrol.starts_at < window[1]:
             yield patrol
+
+
+def plan_context(area: Area) -> PlanContext:
+    """The area's active staffing uplifts, its sites' kinds and risk tiers, and its open surge's
+    window, as the planner applies them (one query with no uplift, three with)."""
+    uplifts = rule_selectors.uplifts_to_apply(area)
+    if not uplifts:
+        return PlanContext(timezone=str(area.zone))
+    sites = {
+        site_id: (kind, tier)
+        for site_id, kind, tier in Site.objects.filter(area=area).values_list("id", "kind", "risk_tier")
+    }
+    surge = open_surge(area) if any(uplift.during_surge for uplift in uplifts) else None
+    return PlanContext(
+        uplifts=uplifts,
+        sites=sites,
+        surges=((surge.raised_at, surge.ends_at),) if surge is not None else (),
+        timezone=str(area.zone),
+        max_officers=MAX_OFFICERS_PER_PATROL,
+        max_volunteers=MAX_VOLUNTEERS_PER_PATROL,
+    )
 
 
 def generation_states(area: Area) -> dict[int, RuleState]:
@@ -135,6 +164,8 @@ _STORED_FIELDS = (
     "status",
     "pinned",
     "cancelled_by_generator",
+    "uplift_note",
+    "replaces_note",
 )
 
 
@@ -168,7 +199,12 @@ def stored_patrols(ranges: Iterable[tuple[Iterable[int], date, date | None]]) ->
     )
     width = len(_STORED_FIELDS)
     return [
-        StoredPatrol(*row[:width], staffed=row[width] or row[width + 1] or row[width + 2])
+        StoredPatrol(
+            *row[: width - 2],
+            uplift_note=row[width - 2],
+            replaces_note=row[width - 1],
+            staffed=row[width] or row[width + 1] or row[width + 2],
+        )
         for row in rows.iterator(chunk_size=10_000)
     ]
 

@@ -4,9 +4,10 @@ Nothing here is a real site or address. Coordinates are plausible points in Bore
 Radlett and Elstree so that sunset times and maps look right.
 """
 
+from datetime import time
 from decimal import Decimal
 
-from .models import Area, Site, SiteKind
+from .models import Area, ServiceAnchor, ServiceDay, ServicePart, Site, SiteKind, SiteService
 
 DEMO_AREA = {
     "slug": "hertsmere-demo",
@@ -171,6 +172,64 @@ SECOND_AREA_SITES = [
 ]
 
 
+# Each synagogue's own services (for rules anchored to "the site's service"): name, then
+# (day, part, label, start anchor, start time, start offset, duration, end time). Each congregation
+# keeps its own times, so one rule gives each its own window.
+_SHABBAT_EVE = (ServiceDay.SHABBAT, ServicePart.EVENING, "Kabbalat Shabbat", ServiceAnchor.CANDLE_LIGHTING)
+_KOL_NIDRE = (ServiceDay.YOM_KIPPUR, ServicePart.EVENING, "Kol Nidre", ServiceAnchor.CANDLE_LIGHTING)
+DEMO_SERVICES = {
+    "Beth Shalom Synagogue": [
+        (ServiceDay.WEEKDAY, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(7, 0), 0, None, time(7, 45)),
+        (ServiceDay.SHABBAT, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(9, 0), 0, None, time(12, 15)),
+        (*_SHABBAT_EVE, None, 0, 90, None),
+        (ServiceDay.YOM_TOV, ServicePart.MORNING, "Yom Tov", ServiceAnchor.TIME, time(8, 30), 0, None, time(13, 0)),
+        (*_KOL_NIDRE, None, 0, 180, None),
+    ],
+    "Ohel Torah Congregation": [
+        (ServiceDay.WEEKDAY, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(6, 45), 0, 45, None),
+        (ServiceDay.SHABBAT, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(8, 45), 0, None, time(11, 45)),
+        (*_SHABBAT_EVE, None, -10, 75, None),
+        (ServiceDay.YOM_TOV, ServicePart.MORNING, "Yom Tov", ServiceAnchor.TIME, time(8, 30), 0, None, time(13, 30)),
+        (*_KOL_NIDRE, None, -15, 180, None),
+    ],
+    "Kehillat Elstree": [
+        (ServiceDay.SHABBAT, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(9, 30), 0, None, time(12, 30)),
+        (*_KOL_NIDRE, None, 0, 150, None),
+    ],
+    "Bushey Heath Hebrew Congregation": [
+        (ServiceDay.WEEKDAY, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(7, 0), 0, None, time(7, 40)),
+        (ServiceDay.SHABBAT, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(9, 15), 0, None, time(12, 0)),
+        (*_SHABBAT_EVE, None, 0, 60, None),
+        (ServiceDay.YOM_TOV, ServicePart.MORNING, "Yom Tov", ServiceAnchor.TIME, time(9, 0), 0, None, time(13, 0)),
+        (*_KOL_NIDRE, None, -10, 180, None),
+    ],
+    "Radlett Masorti Community": [
+        (ServiceDay.SHABBAT, ServicePart.MORNING, "Shacharit", ServiceAnchor.TIME, time(10, 0), 0, None, time(12, 30)),
+        (ServiceDay.YOM_TOV, ServicePart.MORNING, "Yom Tov", ServiceAnchor.TIME, time(9, 30), 0, None, time(13, 0)),
+        (*_KOL_NIDRE, None, 0, 150, None),
+    ],
+}
+
+
+def seed_services(area: Area) -> None:
+    """Create or refresh the demo synagogues' services by (site, day, part); safe to run twice."""
+    for site in Site.objects.filter(area=area, name__in=DEMO_SERVICES):
+        for day, part, label, anchor, start, offset, duration, end in DEMO_SERVICES[site.name]:
+            SiteService.objects.update_or_create(
+                site=site,
+                day=day,
+                part=part,
+                defaults={
+                    "label": label,
+                    "start_anchor": anchor,
+                    "start_time": start,
+                    "start_offset_minutes": offset,
+                    "duration_minutes": duration,
+                    "end_time": end,
+                },
+            )
+
+
 def seed_areas_and_sites() -> tuple[Area, Area]:
     """Create or refresh the demo areas and their sites; safe to run twice."""
     areas = []
@@ -194,4 +253,5 @@ def seed_areas_and_sites() -> tuple[Area, Area]:
                 },
             )
         areas.append(area)
+    seed_services(areas[0])
     return areas[0], areas[1]

@@ -10,8 +10,11 @@ from django.urls import reverse
 
 from config.tests.access import Row, outcomes
 
+from . import access_rows_uplifts
+
 
 def build(world):
+    access_rows_uplifts.build(world)
     """Rule "rule_a": a daily police patrol at site A."""
     from calendar_rules.tests.factories import make_rule
 
@@ -197,3 +200,4 @@ ROWS = [
         outcomes(401, 200, 200, 200, 404, 200),
     ),
 ]
+ROWS += access_rows_uplifts.ROWS

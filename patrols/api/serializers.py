@@ -48,12 +48,15 @@ class PatrolSerializer(serializers.ModelSerializer):
             "manual",
             "pinned",
             "version",
+            "uplift_note",
+            "replaces_note",
         ]
         read_only_fields = fields
 
-    # How the rota is made (its rule, hand edits) is the inspectors' business (DESIGN.md §6:
-    # officers and coordinators see no rules).
-    INSPECTOR_ONLY = ("rule", "pinned", "version")
+    # How the rota is made (its rule, hand edits, what its rule replaced) is the inspectors'
+    # business (DESIGN.md §6: officers and coordinators see no rules). Why its staffing was
+    # raised (`uplift_note`) is for everyone on it.
+    INSPECTOR_ONLY = ("rule", "pinned", "version", "replaces_note")
     omitted_for_some_readers = INSPECTOR_ONLY  # the schema lists them as optional (sites.openapi)
 
     def to_representation(self, patrol):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,10 +24,10 @@ from calendar_rules.selectors import area_location
 from sites.models import Area
 
 from .. import planning, replanning
-from ..models import GenerationRun, RuleGenerationState, RunStatus, RunTrigger
+from ..models import GenerationRun, PatrolStatus, RuleGenerationState, RunStatus, RunTrigger
 from ..my_day import rota_changed
 from ..replanning import RulePlan
-from ..selectors import generation_states, rules_to_plan_with_surge, stored_patrols, within_surge
+from ..selectors import generation_states, plan_context, rules_to_plan_with_surge, stored_patrols, within_surge
 from . import rota_writes
 from .runs import (
     RunCounts,
@@ -50,6 +53,7 @@ _PLANNING_MODULES = (
     "calendar_rules/recurrence.py",
     "calendar_rules/zmanim.py",
     "calendar_rules/jewish_calendar.py",
+    "calendar_rules/staffing.py",
     "patrols/planning.py",
     "patrols/replanning.py",
 )
@@ -189,6 +193,7 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     # that cannot be expanded is skipped (its patrols not loaded, so not read as "no longer
     # planned", and its state not saved) and named in a warning.
     rules, surge_windows = rules_to_plan_with_surge(area)
+    context = plan_context(area)
     rules_plan = replanning.plan_rules(
         rules,
         generation_states(area),
@@ -196,6 +201,7 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
         first=first,
         last=last,
         code_version=planning_code_version(),
+        context=repr(context.canonical()),
     )
     counts.warnings.extend(rules_plan.warnings)
     plans = rules_plan.plans
@@ -209,8 +215,27 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
     for plan in plans:
         spans.setdefault((plan.first, plan.last), []).append(plan.rule_id)
     stored = stored_patrols((rule_ids, span_first, span_last) for (span_first, span_last), rule_ids in spans.items())
-    planned_patrols = planning.patrols_of(plan.rule for plan in plans if plan.rule is not None)
-    diff = planning.diff(within_surge(planned_patrols, surge_windows), stored, now=now)
+    planned_rules = [plan.rule for plan in plans if plan.rule is not None]
+    competing = planning.competing_rules(rules)
+    # A surge rule's occurrences outside the surge's exact window are dropped first, so they
+    # replace nothing.
+    planned_patrols: Iterable[planning.PlannedPatrol] = within_surge(
+        planning.patrols_of((rule for rule in planned_rules if rule.rule_id not in competing), context),
+        surge_windows,
+    )
+    if competing:
+        # Only the patrols of rules that compete by precedence are held in memory to settle it.
+        kept, replacements = planning.resolve_precedence(
+            within_surge(
+                planning.patrols_of((rule for rule in planned_rules if rule.rule_id in competing), context),
+                surge_windows,
+            ),
+            {rule.rule_id: rule.precedence for rule in rules},
+            str(area.zone),
+        )
+        counts.warnings.extend(_replaced_but_held(replacements, stored, now=now, timezone=str(area.zone)))
+        planned_patrols = chain(planned_patrols, kept)
+    diff = planning.diff(planned_patrols, stored, now=now)
     _report_stage(
         run,
         60,
@@ -240,6 +265,30 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
         [replace(plan, fingerprint="") if plan.rule_id in diff.held_out_of_step else plan for plan in plans], run=run
     )
     return counts
+
+
+def _replaced_but_held(
+    replacements: list[planning.Replacement], stored: list[planning.StoredPatrol], *, now: datetime, timezone: str
+) -> list[str]:
+    """A warning for each stored patrol that a rule of higher precedence replaces but that stays,
+    because people are on it or it was edited by hand: both patrols stay, and someone must decide."""
+    if not replacements:
+        return []
+    by_key = {(patrol.rule_id, patrol.occurrence_key): patrol for patrol in stored}
+    tz = ZoneInfo(timezone)
+    warnings = []
+    for replacement in replacements:
+        patrol = by_key.get((replacement.replaced.rule_id, replacement.replaced.occurrence_key))
+        if patrol is None or patrol.status != PatrolStatus.SCHEDULED or patrol.starts_at <= now:
+            continue
+        if not (patrol.staffed or patrol.pinned):
+            continue
+        why = "people are on it" if patrol.staffed else "it was edited by hand"
+        warnings.append(
+            f'Patrol {patrol.id} "{patrol.label}" on {patrol.starts_at.astimezone(tz):%a %-d %b %H:%M} stays '
+            f'although "{replacement.by.label}" replaces it, because {why}: both patrols stay at the site.'
+        )
+    return warnings
 
 
 def _save_states(plans: list[RulePlan], *, run: GenerationRun) -> None:

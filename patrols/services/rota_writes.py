@@ -54,6 +54,8 @@ _PLANNED_FIELDS = (
     "officers_required",
     "volunteers_required",
     "label",
+    "uplift_note",
+    "replaces_note",
 )
 _PLANNED_COLUMNS = tuple(_column(Patrol, name) for name in _PLANNED_FIELDS)
 _planned_values = attrgetter(*(_field(Patrol, name).attname for name in _PLANNED_FIELDS))
@@ -67,6 +69,8 @@ _CHANGED_FIELDS = (
     "volunteers_required",
     "kind",
     "label",
+    "uplift_note",
+    "replaces_note",
     "status",
     "cancelled_by_generator",
     "cancel_reason",
@@ -94,8 +98,6 @@ def apply_creates(creates: Iterable[PlannedPatrol], *, area: Area, run: Generati
         "pinned": False,
         "cancelled_by_generator": False,
         "cancel_reason": "",
-        "uplift_note": "",
-        "replaces_note": "",
         "missed_reason": "",
         "missed_note": "",
         "briefing_point": "",
@@ -166,6 +168,8 @@ def apply_changes(
                     planned.volunteers_required,
                     planned.kind,
                     planned.label,
+                    planned.uplift_note,
+                    planned.replaces_note,
                     status,
                     cancelled_by_generator,
                     reason,

@@ -3,7 +3,7 @@ navigation, the generated horizon and generating ahead, row chunks, the audit, a
 do not grow with the number of sites."""
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import PatrolViewRecord
+from calendar_rules.models import StaffingUplift
 from patrols.board_selectors import BOARD_CHUNK_SITES, BOARD_FIRST_SITES
 from patrols.models import GenerationRun, Patrol, PatrolKind
 from patrols.services import (
@@ -387,3 +388,24 @@ def test_the_rows_and_the_day_view_record_who_saw_future_patrol_times_and_the_pa
         ("inspector_a", world.area_a.slug, "patrols:rota_rows"),
         ("inspector_a", world.area_a.slug, "patrols:rota_day"),
     }
+
+
+def test_a_chip_says_which_uplift_raised_it_and_what_it_replaced(world):
+    area = world.area_a
+    (site,) = make_sites(area, 1, prefix="Board")
+    shabbat_rule(area, [site], label="Shabbat morning")
+    shabbat_rule(area, [site], label="Kiddush", start_time=time(11, 0), duration_minutes=90, precedence=10)
+    StaffingUplift.objects.create(
+        area=area, label="Winter", periods=[], observance_categories=["shabbat"], officers_value=1
+    )
+    rota_sync(area=area, now=NOW, start=TODAY, end=TODAY + timedelta(days=6))
+    patrol = Patrol.objects.get(area=area, label="Kiddush")
+    assert not Patrol.objects.filter(area=area, label="Shabbat morning").exists()
+    chip = _chip_of(_board(world), patrol)
+    assert '<em class="mk up">raised</em> Winter: +1 officer' in chip
+    assert '<em class="mk">replaces</em> Shabbat morning 09:00–12:00' in chip
+    data = world.client("inspector_a").get(reverse("patrol-detail", args=[patrol.pk])).json()
+    assert (data["uplift_note"], data["replaces_note"]) == (
+        "Winter: +1 officer",
+        "Replaces Shabbat morning 09:00–12:00",
+    )

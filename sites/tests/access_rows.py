@@ -2,6 +2,8 @@ from django.urls import reverse
 
 from config.tests.access import Row, outcomes
 
+from . import access_rows_services
+
 
 def _site(w):
     return w.objects["site_a"].pk
@@ -180,3 +182,7 @@ def _in_a_day() -> str:
     from django.utils import timezone
 
     return (timezone.now() + timedelta(days=1)).astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%dT%H:%M")
+
+
+ROWS += access_rows_services.ROWS
+build = access_rows_services.build

@@ -1,0 +1,75 @@
+"""A rule's preview shows what the generator will make of it: each site's service window, the
+sites without that service, and the staffing once the area's uplifts are applied."""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from calendar_rules.models import StaffingUplift
+from calendar_rules.services import rule_create
+from conftest import make_site
+from sites.models import SiteService
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def before_rosh_hashanah_2027():
+    with time_machine.travel(datetime(2027, 9, 20, 9, 0, tzinfo=UTC), tick=False):
+        yield
+
+
+def _rule(area, sites, **fields):
+    defaults = {
+        "area": area,
+        "label": "Shabbat and Yom Tov mornings",
+        "kind": "police",
+        "officers_required": 1,
+        "trigger": "calendar",
+        "observance_categories": ["shabbat", "yom_tov"],
+        "start_anchor": "service",
+        "end_anchor": "service",
+        "service_part": "morning",
+        "valid_from": date(2027, 1, 1),
+    }
+    return rule_create(by=None, sites=sites, **{**defaults, **fields})
+
+
+def test_a_service_rules_preview_gives_each_site_its_service_and_names_the_sites_without_one(world):
+    area = world.area_a
+    early = world.objects["site_a"]
+    late = make_site(area, name="Late Minyan")
+    none = make_site(area, name="No Services Hall")
+    SiteService.objects.create(site=early, day="shabbat", part="morning", start_time=time(9, 0), end_time=time(12, 0))
+    SiteService.objects.create(site=late, day="shabbat", part="morning", start_time=time(10, 0), duration_minutes=120)
+    rule = _rule(area, [early, late, none])
+    html = world.client("inspector_a").get(reverse("calendar_rules:rule_edit", args=[rule.pk])).content.decode()
+    assert "Sat 25 Sep 2027, 09:00</time>–<time" in html
+    assert "Sat 25 Sep 2027, 10:00</time>–<time" in html
+    assert "No patrol from this rule at:</strong> No Services Hall" in html
+
+
+def test_the_preview_shows_the_staffing_raised_by_the_areas_uplifts(world):
+    area = world.area_a
+    site = world.objects["site_a"]
+    StaffingUplift.objects.create(
+        area=area, label="High Holy Days", observance_keys=["rosh_hashanah_1"], officers_value=1, cst_places=2
+    )
+    rule = _rule(
+        area,
+        [site],
+        start_anchor="time",
+        start_time=time(9, 0),
+        end_anchor="",
+        duration_minutes=60,
+        service_part="",
+    )
+    html = world.client("inspector_a").get(reverse("calendar_rules:rule_edit", args=[rule.pk])).content.decode()
+    # Shabbat 25 Sep 2027: as the rule says; Rosh Hashanah I (2 Oct): raised.
+    assert "1 officer</span>" in html
+    assert (
+        '2 officers, joint with 2 CST places <em class="mk up">raised</em> High Holy Days: +1 officer, '
+        "joint with 2 CST places" in html
+    )
