@@ -26,7 +26,7 @@ from .. import services
 from ..filters import RuleFilter
 from ..models import PatrolRule
 from ..occurrences import preview
-from ..selectors import area_location, calendar_days, rules_for_inspection, sites_for_preview
+from ..selectors import area_location, calendar_days, rules_for_inspection, site_services, sites_for_preview
 from .serializers import (
     CalendarDaySerializer,
     CalendarQuerySerializer,
@@ -150,9 +150,16 @@ class RuleViewSet(
         rule.full_clean(validate_unique=False, validate_constraints=False)
         rule.clean_sites(chosen)
         site_pairs = sites_for_preview(
-            area=area, site_selection=rule.site_selection, sites=chosen, site_kinds=rule.site_kinds
+            area=area,
+            site_selection=rule.site_selection,
+            sites=chosen,
+            site_kinds=rule.site_kinds,
+            risk_tiers=rule.site_risk_tiers,
         )
-        rows = preview(rule.as_spec(), area_location(area), start, end, site_pairs, limit=limit + 1)
+        spec = rule.as_spec()
+        # A rule anchored to "the site's service" takes each site's own window.
+        services = site_services(area) if spec.uses_services else {}
+        rows = preview(spec, area_location(area), start, end, site_pairs, limit=limit + 1, services=services)
         response = {
             "description": rule.description,
             "start": start,

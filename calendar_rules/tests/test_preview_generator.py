@@ -73,3 +73,35 @@ def test_the_preview_shows_the_staffing_raised_by_the_areas_uplifts(world):
         '2 officers, joint with 2 CST places <em class="mk up">raised</em> High Holy Days: +1 officer, '
         "joint with 2 CST places" in html
     )
+
+
+def test_the_api_preview_of_a_service_rule_gives_each_site_its_own_service(world):
+    area = world.area_a
+    early = world.objects["site_a"]
+    late = make_site(area, name="Late Minyan")
+    SiteService.objects.create(site=early, day="shabbat", part="morning", start_time=time(9, 0), end_time=time(12, 0))
+    SiteService.objects.create(site=late, day="shabbat", part="morning", start_time=time(10, 0), duration_minutes=120)
+    response = world.client("inspector_a").post(
+        reverse("rule-preview"),
+        {
+            "area": area.slug,
+            "kind": "police",
+            "officers_required": 1,
+            "trigger": "calendar",
+            "observance_categories": ["shabbat"],
+            "start_anchor": "service",
+            "end_anchor": "service",
+            "service_part": "morning",
+            "site_selection": "sites",
+            "sites": [early.pk, late.pk],
+            "valid_from": "2027-01-01",
+            "start": "2027-09-25",
+            "end": "2027-09-26",
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["description"]
+    starts = sorted((row["site"]["name"], row["local_start"][11:16]) for row in body["occurrences"])
+    assert starts == [("Beth Test Synagogue", "09:00"), ("Late Minyan", "10:00")]
