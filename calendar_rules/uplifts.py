@@ -33,6 +33,11 @@ def uplift_check(uplift: StaffingUplift) -> None:
         errors["observance_categories"] = [
             "Choose the observances or periods it applies on, or that it applies while the alert level is raised."
         ]
+    if uplift.during_surge and (uplift.observance_categories or uplift.observance_keys or uplift.periods):
+        errors["during_surge"] = [
+            "An uplift applies either while the alert level is raised or on observances and periods, "
+            "not both: make two uplifts."
+        ]
     if not (uplift.officers_value or uplift.cst_places):
         errors["officers_value"] = ["Raise the officers or give CST places: this uplift changes nothing."]
     if uplift.officers_mode == UpliftMode.AT_LEAST and uplift.officers_value == 0 and uplift.cst_places:

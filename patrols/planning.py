@@ -304,10 +304,17 @@ class _Uplifter:
 
 
 def resolve_precedence(
-    patrols: Iterable[PlannedPatrol], precedence: Mapping[int, int], timezone: str
+    patrols: Iterable[PlannedPatrol],
+    precedence: Mapping[int, int],
+    timezone: str,
+    pinned: Mapping[tuple[int, str], tuple[str, datetime, datetime]] | None = None,
 ) -> tuple[list[PlannedPatrol], list[Replacement]]:
     """The planned patrols without those replaced by a rule of higher precedence at the same
     site, each winner with its `replaces_note`, and the replacements (module doc).
+
+    `pinned`: the stored patrols edited by hand, by (rule, occurrence key): (status, start, end).
+    One of them cancelled or moved by hand will not happen as planned, so its planned patrol
+    replaces nothing — the site is not left without the patrol the lower rule gives it.
 
     Patrols of one site are compared only with those of the day before, the same day and the
     day after, so the work grows with the patrols, not their square."""
@@ -334,7 +341,9 @@ def resolve_precedence(
                 break
         if winner is None:
             kept.append(patrol)
-            kept_by_day[(site_id, day)].append((rank, starts, ends, patrol))
+            stored = pinned.get((patrol.rule_id, patrol.occurrence_key)) if pinned else None
+            if stored is None or stored == (SCHEDULED, starts, ends):
+                kept_by_day[(site_id, day)].append((rank, starts, ends, patrol))
             continue
         replacements.append(Replacement(patrol, winner))
         text = times_text.get((starts, ends))

@@ -95,3 +95,21 @@ def test_the_api_creates_changes_and_deactivates_uplifts_in_the_callers_areas_on
     refused = client.post(reverse("uplift-list"), {"area": "area-a", "label": "Nothing"}, format="json")
     assert refused.status_code == 400 and "observance_categories" in refused.json()
     assert _runs(world.area_a) == [RunTrigger.SETTINGS] * 2
+
+
+def test_an_uplift_for_the_alert_level_and_for_observances_at_once_is_refused(world):
+    """It would apply on every surge day whatever the observance: two uplifts say what is meant."""
+    client = world.client("inspector_a")
+    refused = client.post(
+        reverse("uplift-list"),
+        {
+            "area": "area-a",
+            "label": "Both",
+            "during_surge": True,
+            "observance_keys": ["yom_kippur"],
+            "officers_value": 1,
+        },
+        format="json",
+    )
+    assert refused.status_code == 400 and "not both" in str(refused.json()["during_surge"])
+    assert not StaffingUplift.objects.exists() and _runs(world.area_a) == []

@@ -14,7 +14,7 @@ from people.models import Volunteer
 from sites.history import save_with_history
 from sites.models import Site
 
-from ..models import Patrol, PatrolKind, PatrolStatus, SlotStatus, VolunteerSlot
+from ..models import Patrol, PatrolKind, PatrolStatus, RuleGenerationState, SlotStatus, VolunteerSlot
 from . import editing, officer_notices
 from .locks import area_lock
 
@@ -67,8 +67,17 @@ def patrol_update(*, patrol: Patrol, by: Editor, expected_version: int | None, *
     editing.sync_patrol_slots(current, by=by)
     if before is not None:
         officer_notices.notify_moved(patrol=current, before=before, by=by)
+        _replan_what_it_replaced(current)
     editing.copy_back(patrol, current)
     return patrol
+
+
+def _replan_what_it_replaced(current: Patrol) -> None:
+    """A patrol that replaced others (rule precedence: `replaces_note`) cancelled, moved or
+    restored by hand: the area's next run re-plans its rules in full, so the patrols it replaced
+    come back (or go again) — an incremental run would not look at their days again."""
+    if current.replaces_note and current.rule_id is not None:
+        RuleGenerationState.objects.filter(rule__area_id=current.area_id).delete()
 
 
 @transaction.atomic
@@ -87,6 +96,7 @@ def patrol_cancel(*, patrol: Patrol, by: Editor, reason: str, expected_version: 
     current.version += 1
     save_with_history(current, by=by, reason=f"cancelled: {current.cancel_reason}")
     officer_notices.notify_cancelled(patrol=current, by=by)
+    _replan_what_it_replaced(current)
     editing.copy_back(patrol, current)
     return patrol
 
@@ -107,6 +117,7 @@ def patrol_restore(*, patrol: Patrol, by: Editor, expected_version: int | None) 
     current.version += 1
     save_with_history(current, by=by, reason="restored")
     officer_notices.notify_restored(patrol=current, by=by)
+    _replan_what_it_replaced(current)
     editing.copy_back(patrol, current)
     return patrol
 

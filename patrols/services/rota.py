@@ -201,7 +201,14 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
         first=first,
         last=last,
         code_version=planning_code_version(),
-        context=repr(context.canonical()),
+        # A surge rule's exact window too: a surge ended and raised again with the same local
+        # dates must still re-plan it.
+        context=repr(context.canonical())
+        + (
+            repr(sorted((pk, s.isoformat(), e.isoformat()) for pk, (s, e) in surge_windows.items()))
+            if surge_windows
+            else ""
+        ),
     )
     counts.warnings.extend(rules_plan.warnings)
     plans = rules_plan.plans
@@ -232,6 +239,11 @@ def _sync_locked(*, area: Area, run: GenerationRun, first: date, last: date, now
             ),
             {rule.rule_id: rule.precedence for rule in rules},
             str(area.zone),
+            pinned={
+                (patrol.rule_id, patrol.occurrence_key): (patrol.status, patrol.starts_at, patrol.ends_at)
+                for patrol in stored
+                if patrol.pinned and patrol.rule_id is not None
+            },
         )
         counts.warnings.extend(_replaced_but_held(replacements, stored, now=now, timezone=str(area.zone)))
         planned_patrols = chain(planned_patrols, kept)

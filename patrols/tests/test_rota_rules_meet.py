@@ -10,7 +10,7 @@ import pytest
 from calendar_rules.demo import seed_rules
 from calendar_rules.models import StaffingUplift, UpliftMode
 from patrols.models import Assignment, Patrol, PatrolKind, PatrolStatus, RunTrigger, SlotStatus, VolunteerSlot
-from patrols.services import patrol_update, rota_sync
+from patrols.services import patrol_cancel, patrol_update, rota_sync
 from sites.demo import seed_areas_and_sites
 from sites.models import AreaSurge, RiskTier, ServiceAnchor, ServiceDay, ServicePart, SiteService
 
@@ -131,6 +131,31 @@ def test_a_pinned_patrol_is_not_cancelled_by_a_rule_of_higher_precedence(world):
     pinned.refresh_from_db()
     assert pinned.status == PatrolStatus.SCHEDULED and run.pinned == 1
     assert "edited by hand" in run.warnings
+
+
+def test_a_patrol_cancelled_or_moved_by_hand_replaces_nothing_so_the_routine_patrol_stays(world):
+    area, sites, routine = _two_rules(world)
+    start, end = date(2027, 9, 1), date(2027, 9, 30)
+    festival = shabbat_rule(
+        area, sites[:1], label="Festival", start_time=time(10, 0), duration_minutes=60, precedence=10
+    )
+    sync(area, start=start, end=end)
+    assert len(scheduled(area, rule=routine, site=sites[0])) == 0  # all four replaced
+    first, second = sorted(scheduled(area, rule=festival), key=lambda p: p.starts_at)[:2]
+    inspector = world.users["inspector_a"]
+    patrol_cancel(patrol=first, by=inspector, reason="Site closed", expected_version=first.version)
+    moved_to = second.starts_at + timedelta(hours=5)  # 15:00, clear of the routine 09:00–12:00
+    patrol_update(
+        patrol=second,
+        by=inspector,
+        expected_version=second.version,
+        starts_at=moved_to,
+        ends_at=moved_to + timedelta(hours=1),
+    )
+    sync(area, start=start, end=end)
+    # The routine patrols of those two Saturdays are back; the other two stay replaced.
+    back = sorted(p.starts_at.astimezone(LONDON).date() for p in scheduled(area, rule=routine, site=sites[0]))
+    assert back == sorted({first.starts_at.astimezone(LONDON).date(), second.starts_at.astimezone(LONDON).date()})
 
 
 # ---- uplifts ------------------------------------------------------------------------------
