@@ -205,6 +205,8 @@ class PreviewRow:
     officers: int | None = None
     volunteers: int | None = None
     uplift_note: str = ""
+    # The overlapping patrols of lower-precedence rules at the site that this one replaces.
+    replaces_note: str = ""
 
 
 class InvalidWindow(ValueError):

@@ -105,3 +105,40 @@ def test_the_api_preview_of_a_service_rule_gives_each_site_its_own_service(world
     assert body["description"]
     starts = sorted((row["site"]["name"], row["local_start"][11:16]) for row in body["occurrences"])
     assert starts == [("Beth Test Synagogue", "09:00"), ("Late Minyan", "10:00")]
+
+
+def test_the_preview_of_a_rule_of_higher_precedence_says_what_it_replaces(world):
+    area = world.area_a
+    site = world.objects["site_a"]
+    routine = {"start_anchor": "time", "end_anchor": "", "service_part": "", "observance_categories": []}
+    _rule(
+        area,
+        [site],
+        **routine,
+        label="Daily patrol",
+        trigger="rrule",
+        recurrence="FREQ=DAILY",
+        start_time=time(8, 0),
+        duration_minutes=60,
+    )
+    festival = _rule(
+        area,
+        [site],
+        **routine,
+        label="Festival morning",
+        trigger="rrule",
+        recurrence="FREQ=WEEKLY;BYDAY=SA",
+        start_time=time(7, 30),
+        duration_minutes=150,
+        precedence=10,
+    )
+    html = world.client("inspector_a").get(reverse("calendar_rules:rule_edit", args=[festival.pk])).content.decode()
+    assert "Sat 25 Sep 2027, 07:30</time>" in html
+    assert '<em class="mk">replaces</em> Daily patrol 08:00–09:00' in html
+    # The lower rule's own preview replaces nothing.
+    assert (
+        "replaces</em>"
+        not in world.client("inspector_a")
+        .get(reverse("calendar_rules:rule_edit", args=[festival.pk - 1]))
+        .content.decode()
+    )
