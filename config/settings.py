@@ -364,6 +364,12 @@ SPECTACULAR_SETTINGS = {
         "PatrolStatusEnum": "patrols.models.PatrolStatus",
         "SlotStatusEnum": "patrols.models.SlotStatus",
         "AbsenceKindEnum": "people.models.AbsenceKind",
+        # One name per choice set used by several fields (rules, services, uplifts, the builder).
+        "WeekdayEnum": "calendar_rules.recurrence_builder.WEEKDAYS",
+        "ServicePartEnum": "sites.models.ServicePart",
+        "RiskTierEnum": "sites.models.RiskTier",
+        "AnchorEnum": "calendar_rules.models.Anchor",
+        "ServiceAnchorEnum": "sites.models.ServiceAnchor",
     },
 }
 
